@@ -1,0 +1,48 @@
+"""The install routes agree, and CI runs exactly the README's commands."""
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _requirements():
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    return sorted(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def test_environment_yml_pip_list_equals_requirements():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
+    assert len(pip_sections) == 1
+    assert sorted(pip_sections[0]) == _requirements()
+
+
+def test_every_requirement_is_pinned():
+    for req in _requirements():
+        assert req == "-e ." or re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][\w.]*", req), req
+
+
+def test_torch_pair_is_the_one_that_imports_here():
+    assert {"torch==2.14.1", "torchvision==0.29.1"} <= set(_requirements())
+
+
+def _readme_command(label):
+    """The single command in the README's fenced block right after the '<!-- label -->' marker."""
+    readme = (ROOT / "README.md").read_text()
+    match = re.search(rf"<!-- {label} -->\s*```(?:bash|sh)?\n(.+?)\n```", readme, re.S)
+    assert match, f"README has no '<!-- {label} -->' command block"
+    command = match.group(1).strip()
+    assert "\n" not in command, f"the {label} command is one line to copy"
+    return command
+
+
+def test_ci_runs_the_readme_setup_and_test_commands():
+    ci = (ROOT / ".ci" / "run").read_text()
+    for label in ("setup", "test"):
+        assert _readme_command(label) in ci, f"the README's {label} command is not what CI runs"
+
+
+def test_readme_run_command_is_weekutils_run():
+    assert _readme_command("run") == "weekutils run"

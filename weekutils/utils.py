@@ -1,0 +1,89 @@
+"""Reproducibility, device choice and result recording shared by every notebook."""
+from __future__ import annotations
+
+import math
+import numbers
+import random
+
+import numpy as np
+
+RECORD_MIMETYPE = "application/vnd.weekutils.record+json"
+
+
+def set_seed(seed: int = 0) -> np.random.Generator:
+    """Seed Python, NumPy and torch, and return a fresh NumPy Generator (week 1)."""
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    import torch
+
+    random.seed(seed)
+    # Legacy global NumPy state is seeded too, for any third-party code that still uses it;
+    # course code itself uses the returned Generator.
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    return np.random.default_rng(seed)
+
+
+def get_device(verbose: bool = True):
+    """Pick the best available torch device: cuda, then mps, then cpu (week 1)."""
+    import torch
+
+    if torch.cuda.is_available():
+        device = torch.device("cuda")
+    elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        device = torch.device("mps")
+    else:
+        device = torch.device("cpu")
+    if verbose:
+        print(f"Using device: {device}")
+    return device
+
+
+def _plain(value):
+    """Turn NumPy/torch scalars into plain JSON values."""
+    if hasattr(value, "item") and getattr(value, "ndim", 0) == 0:
+        value = value.item()
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    raise ValueError(
+        f"record() takes a number, bool or string, got {type(value).__name__}: {value!r}"
+    )
+
+
+def format_value(value) -> str:
+    """Format a recorded value with sensible rounding (week 1)."""
+    if isinstance(value, bool) or not isinstance(value, float):
+        return str(value)
+    if math.isfinite(value) and value != 0 and abs(value) < 1e-3:
+        return f"{value:.2e}"
+    return f"{value:.4f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def record(name: str, value):
+    """Report a notebook's headline result for the `weekutils run` summary (week 1).
+
+    The value is shown in the notebook and also travels in the cell output under a
+    dedicated MIME type, which the runner reads back from the executed notebook.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"record() needs a non-empty name, got {name!r}")
+    value = _plain(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"record({name!r}) got a non-finite value {value}")
+    text = f"[recorded] {name} = {format_value(value)}"
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is not None:
+            display({"text/plain": text, RECORD_MIMETYPE: {"name": name, "value": value}}, raw=True)
+            return value
+    except ImportError:  # plain Python without IPython: printing is enough
+        pass
+    print(text)
+    return value
+
