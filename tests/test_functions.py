@@ -1,0 +1,88 @@
+"""weekutils.functions: activations and losses against PyTorch, stability, bad input."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from weekutils.functions import (cross_entropy_error, label_indices, log_softmax, mean_squared_error, relu,
+                                 sigmoid, softmax, step_function)
+
+RNG = np.random.default_rng(0)
+T = torch.from_numpy
+
+
+def test_step_relu_sigmoid_match_torch():
+    x = RNG.standard_normal((4, 5)) * 3
+    x[0, 0] = 0.0
+    assert np.array_equal(step_function(x), (T(x) > 0).long().numpy())
+    assert np.array_equal(relu(x), torch.relu(T(x)).numpy())
+    np.testing.assert_allclose(sigmoid(x), torch.sigmoid(T(x)).numpy(), rtol=0, atol=1e-15)
+
+
+def test_activations_on_scalars_and_lists():
+    assert step_function(0.5) == 1 and step_function(-1.0) == 0
+    assert relu(-2.0) == 0 and sigmoid(0.0) == 0.5
+    np.testing.assert_array_equal(step_function([-1.0, 0.0, 2.0]), [0, 0, 1])
+
+
+def test_softmax_and_sigmoid_stable_at_extremes():
+    x = np.array([[1000.0, -1000.0, 0.0], [1010.0, 1000.0, 990.0]])
+    with np.errstate(over="raise", divide="raise", invalid="raise"):  # underflow to 0 is fine
+        s = softmax(x)
+        ls = log_softmax(x)
+        sg = sigmoid(x)
+    assert np.all(np.isfinite(s)) and np.all(np.isfinite(ls)) and np.all(np.isfinite(sg))
+    np.testing.assert_allclose(s, torch.softmax(T(x), dim=1).numpy(), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(ls, torch.log_softmax(T(x), dim=1).numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(sg, torch.sigmoid(T(x)).numpy(), rtol=0, atol=1e-15)
+
+
+def test_softmax_properties():
+    x = RNG.standard_normal((3, 7))
+    np.testing.assert_allclose(softmax(x).sum(axis=1), 1.0, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(softmax(x + 123.0), softmax(x), rtol=0, atol=1e-13)
+    np.testing.assert_allclose(softmax(x[0]), softmax(x)[0], rtol=0, atol=1e-15)  # 1-D works too
+
+
+def test_cross_entropy_matches_torch_with_indices_and_one_hot():
+    logits = RNG.standard_normal((6, 4))
+    t = RNG.integers(0, 4, 6)
+    expected = F.cross_entropy(T(logits), T(t)).item()
+    y = softmax(logits)
+    assert abs(cross_entropy_error(y, t) - expected) < 1e-12
+    assert abs(cross_entropy_error(y, np.eye(4)[t]) - expected) < 1e-12
+    # a single sample (1-D) is a batch of one
+    assert abs(cross_entropy_error(y[0], t[0]) - F.cross_entropy(T(logits[:1]), T(t[:1])).item()) < 1e-12
+    assert abs(cross_entropy_error(y[0], np.eye(4)[t[0]]) - cross_entropy_error(y[0], t[0])) < 1e-15
+
+
+def test_cross_entropy_never_takes_log_of_zero():
+    y = np.array([[1.0, 0.0], [0.0, 1.0]])
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        loss = cross_entropy_error(y, np.array([1, 1]))
+    assert np.isfinite(loss) and loss > 300  # log of the smallest float, about 708 / 2
+    assert cross_entropy_error(y, np.array([0, 1])) == 0.0
+
+
+def test_mean_squared_error_is_half_sse_per_sample():
+    y = RNG.random((3, 4))
+    t = np.eye(4)[[0, 2, 1]]
+    assert np.isclose(mean_squared_error(y, t), 0.5 * np.sum((y - t) ** 2) / 3, rtol=0, atol=1e-15)
+    assert np.isclose(mean_squared_error(y[0], t[0]), 0.5 * np.sum((y[0] - t[0]) ** 2), rtol=0, atol=1e-15)
+
+
+def test_label_mismatch_and_non_finite_raise_with_shapes():
+    y = softmax(RNG.standard_normal((5, 3)))
+    with pytest.raises(ValueError, match=r"shape \(5,\).*\(5, 3\).*got shape \(4,\)"):
+        cross_entropy_error(y, np.zeros(4, dtype=int))
+    with pytest.raises(ValueError, match=r"\(5, 3\).*got shape \(5, 4\)"):
+        cross_entropy_error(y, np.zeros((5, 4)))
+    with pytest.raises(ValueError, match=r"\[0, 3\)"):
+        label_indices(np.array([0, 1, 3, 0, 0]), (5, 3))
+    bad = y.copy()
+    bad[1, 1] = np.nan
+    with pytest.raises(ValueError, match=r"shape \(5, 3\).*non-finite"):
+        cross_entropy_error(bad, np.zeros(5, dtype=int))
+    with pytest.raises(ValueError, match=r"\(5, 3\) and \(5, 2\)"):
+        mean_squared_error(y, np.zeros((5, 2)))

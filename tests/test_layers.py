@@ -1,0 +1,371 @@
+"""weekutils.layers: gradient checks, agreement with torch autograd, dout untouched, bad input."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from weekutils.gradient import numerical_gradient, relative_error
+from weekutils.layers import (Affine, AddLayer, BatchNormalization, Convolution, Dropout, MulLayer, Pooling, Relu,
+                              Sigmoid, SoftmaxWithLoss)
+
+TOL = 1e-10
+
+
+def rng(seed=0):
+    return np.random.default_rng(seed)
+
+
+def tt(a):
+    """float64 leaf tensor that records its gradient."""
+    return torch.tensor(a, dtype=torch.float64, requires_grad=True)
+
+
+def close(a, b, tol=TOL):
+    b = b.detach().numpy() if isinstance(b, torch.Tensor) else b
+    assert a.shape == b.shape
+    np.testing.assert_allclose(a, b, rtol=0, atol=tol)
+
+
+def backward_keeps_dout(layer, out, seed=5):
+    """Backward with a random dout, asserting dout is not modified; returns dx."""
+    dout = rng(seed).standard_normal(out.shape)
+    kept = dout.copy()
+    dx = layer.backward(dout)
+    assert np.array_equal(dout, kept), f"{type(layer).__name__}.backward modified dout"
+    return dout, dx
+
+
+def check_layer_gradients(layer, x, params=(), forward=None, seed=5):
+    """Numerical gradient check of L = sum(forward(x) * dout) for x and the named params."""
+    forward = forward or layer.forward
+    out = forward(x)
+    dout, dx = backward_keeps_dout(layer, out, seed)
+    grads = {"x": dx, **{p: getattr(layer, "d" + p) for p in params}}
+    targets = {"x": x, **{p: getattr(layer, p) for p in params}}
+    for name, arr in targets.items():
+        num = numerical_gradient(lambda _: np.sum(forward(x) * dout), arr)
+        err = relative_error(num, grads[name])
+        assert err < 1e-7, f"{type(layer).__name__} d{name}: relative error {err:.2e}"
+
+
+# ---------------------------------------------------------------- week 3 layers
+
+def test_mul_and_add_layers_shopping_example():
+    apple, n, tax = 100, 2, 1.1
+    mul_apple, mul_tax = MulLayer(), MulLayer()
+    price = mul_tax.forward(mul_apple.forward(apple, n), tax)
+    assert np.isclose(price, 220)
+    dprice, dtax = mul_tax.backward(1)
+    dapple, dn = mul_apple.backward(dprice)
+    assert np.isclose(dapple, 2.2) and np.isclose(dn, 110) and np.isclose(dtax, 200)
+    add = AddLayer()
+    assert add.forward(3.0, 4.0) == 7.0 and add.backward(2.0) == (2.0, 2.0)
+
+
+def test_mul_add_do_not_modify_dout():
+    x, y = rng().standard_normal((2, 3, 4))
+    for layer in (MulLayer(), AddLayer()):
+        out = layer.forward(x, y)
+        dout = rng(1).standard_normal(out.shape)
+        kept = dout.copy()
+        dx, dy = layer.backward(dout)
+        assert np.array_equal(dout, kept)
+        dx[...] = 0  # the returned gradients are new arrays, not dout itself
+        assert np.array_equal(dout, kept)
+
+
+@pytest.mark.parametrize("layer_cls, torch_fn", [(Relu, torch.relu), (Sigmoid, torch.sigmoid)])
+def test_activation_layers_match_torch(layer_cls, torch_fn):
+    x = rng().standard_normal((4, 5))
+    x[0, 0] = 0.0  # relu'(0) = 0, as in torch
+    layer = layer_cls()
+    out = layer.forward(x)
+    dout, dx = backward_keeps_dout(layer, out)
+    xt = tt(x)
+    yt = torch_fn(xt)
+    yt.backward(torch.from_numpy(dout))
+    close(out, yt)
+    close(dx, xt.grad)
+    check_layer_gradients(layer_cls(), x + 0.1 * (x == 0))  # away from the kink
+
+
+def test_affine_matches_linear_with_nd_input():
+    r = rng()
+    x, W, b = r.standard_normal((3, 2, 4)), r.standard_normal((8, 5)), r.standard_normal(5)
+    layer = Affine(W, b)
+    out = layer.forward(x)
+    dout, dx = backward_keeps_dout(layer, out)
+    xt, Wt, bt = tt(x), tt(W), tt(b)
+    yt = F.linear(xt.reshape(3, -1), Wt.T, bt)  # torch stores the weight as (out, in)
+    yt.backward(torch.from_numpy(dout))
+    close(out, yt)
+    close(dx, xt.grad)
+    close(layer.dW, Wt.grad)
+    close(layer.db, bt.grad)
+    assert dx.shape == x.shape
+    check_layer_gradients(Affine(W, b), x, ("W", "b"))
+
+
+def test_affine_without_bias():
+    x, W = rng().standard_normal((3, 4)), rng(1).standard_normal((4, 2))
+    layer = Affine(W)
+    np.testing.assert_array_equal(layer.forward(x), x @ W)
+    layer.backward(np.ones((3, 2)))
+    assert layer.db is None
+
+
+@pytest.mark.parametrize("one_hot", [False, True])
+@pytest.mark.parametrize("dout", [1.0, 2.5])
+def test_softmax_with_loss_matches_cross_entropy(one_hot, dout):
+    r = rng()
+    x, t = r.standard_normal((6, 4)) * 3, r.integers(0, 4, 6)
+    layer = SoftmaxWithLoss()
+    loss = layer.forward(x, np.eye(4)[t] if one_hot else t)
+    dx = layer.backward(dout)
+    xt = tt(x)
+    lt = F.cross_entropy(xt, torch.from_numpy(t))
+    (lt * dout).backward()
+    assert abs(loss - lt.item()) < TOL
+    close(dx, xt.grad)
+    num = numerical_gradient(lambda _: layer.forward(x, t) * dout, x)
+    assert relative_error(num, dx) < 1e-7
+
+
+def test_softmax_with_loss_is_stable_at_extreme_logits():
+    x = np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0]])
+    t = np.array([1, 2])
+    layer = SoftmaxWithLoss()
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        loss = layer.forward(x, t)
+        dx = layer.backward()
+    xt = tt(x)
+    lt = F.cross_entropy(xt, torch.from_numpy(t))
+    lt.backward()
+    assert np.isfinite(loss) and abs(loss - lt.item()) < 1e-9 * abs(lt.item())
+    close(dx, xt.grad)
+
+
+# ---------------------------------------------------------------- week 4 layers
+
+def test_dropout_is_inverted_and_seeded():
+    x = np.ones((200, 50))
+    layer = Dropout(0.3, rng=0)
+    out = layer.forward(x, train_flg=True)
+    kept = out != 0
+    np.testing.assert_allclose(out[kept], 1 / 0.7)  # kept units scaled by 1/(1-p), like torch
+    assert abs(kept.mean() - 0.7) < 0.02
+    dout, dx = backward_keeps_dout(layer, out)
+    np.testing.assert_allclose(dx, dout * kept / 0.7, rtol=1e-15, atol=0)
+    assert layer.forward(x, train_flg=False) is x  # identity at test time
+    np.testing.assert_array_equal(layer.backward(dout), dout)
+    np.random.seed(0)
+    a = Dropout(0.5, rng=7).forward(x)
+    np.random.seed(1)
+    b = Dropout(0.5, rng=7).forward(x)
+    np.testing.assert_array_equal(a, b)  # only the explicit rng matters
+
+
+def test_dropout_gradient_with_frozen_mask():
+    layer = Dropout(0.5, rng=1)
+    layer.frozen = True
+    check_layer_gradients(layer, rng().standard_normal((4, 6)))
+
+
+def test_dropout_rejects_bad_ratio():
+    with pytest.raises(ValueError, match=r"\[0, 1\)"):
+        Dropout(1.0)
+
+
+BN_SHAPES = [(8, 5), (4, 3, 2, 5)]
+
+
+@pytest.mark.parametrize("shape", BN_SHAPES)
+def test_batchnorm_training_matches_torch(shape):
+    r = rng()
+    C = shape[1]
+    x = r.standard_normal(shape) * 2 + 1
+    gamma, beta = r.standard_normal(C), r.standard_normal(C)
+    layer = BatchNormalization(gamma, beta, momentum=0.9)
+    out = layer.forward(x, train_flg=True)
+    dout, dx = backward_keeps_dout(layer, out)
+    xt, gt, bt = tt(x), tt(gamma), tt(beta)
+    rm, rv = torch.zeros(C, dtype=torch.float64), torch.ones(C, dtype=torch.float64)
+    yt = F.batch_norm(xt, rm, rv, gt, bt, training=True, momentum=0.1, eps=1e-5)  # torch momentum = 1 - ours
+    yt.backward(torch.from_numpy(dout))
+    close(out, yt)
+    close(dx, xt.grad)
+    close(layer.dgamma, gt.grad)
+    close(layer.dbeta, bt.grad)
+    close(layer.running_mean, rm)
+    close(layer.running_var, rv)  # unbiased variance in the running estimate, like torch
+
+
+@pytest.mark.parametrize("shape", BN_SHAPES)
+def test_batchnorm_eval_uses_running_stats_like_torch(shape):
+    r = rng(1)
+    C = shape[1]
+    x = r.standard_normal(shape)
+    gamma, beta = r.standard_normal(C), r.standard_normal(C)
+    mean, var = r.standard_normal(C), r.random(C) + 0.5
+    layer = BatchNormalization(gamma, beta, running_mean=mean.copy(), running_var=var.copy())
+    out = layer.forward(x, train_flg=False)
+    dout, dx = backward_keeps_dout(layer, out)
+    xt, gt, bt = tt(x), tt(gamma), tt(beta)
+    yt = F.batch_norm(xt, torch.from_numpy(mean), torch.from_numpy(var), gt, bt, training=False, eps=1e-5)
+    yt.backward(torch.from_numpy(dout))
+    close(out, yt)
+    close(dx, xt.grad)
+    close(layer.dgamma, gt.grad)
+    close(layer.dbeta, bt.grad)
+    np.testing.assert_array_equal(layer.running_mean, mean)  # eval mode does not update them
+
+
+@pytest.mark.parametrize("shape", BN_SHAPES)
+def test_batchnorm_gradient_check_training_mode(shape):
+    r = rng(2)
+    C = shape[1]
+    layer = BatchNormalization(r.standard_normal(C), r.standard_normal(C))
+    check_layer_gradients(layer, r.standard_normal(shape), ("gamma", "beta"))
+
+
+def test_batchnorm_bad_shape():
+    layer = BatchNormalization(np.ones(3), np.zeros(3))
+    with pytest.raises(ValueError, match=r"expects 3 features.*got shape \(2, 4\)"):
+        layer.forward(np.zeros((2, 4)))
+
+
+# ---------------------------------------------------------------- week 5 layers
+
+# (N, C, H, W), (FN, FH, FW), stride, pad
+CONV_CASES = [
+    ((2, 3, 6, 6), (4, 3, 3), 1, 0),
+    ((2, 2, 5, 7), (3, 3, 2), 2, 1),
+    ((1, 3, 7, 5), (2, 2, 3), 1, 2),
+    ((2, 1, 8, 6), (3, 4, 4), 3, 1),
+]
+
+
+@pytest.mark.parametrize("shape, fshape, stride, pad", CONV_CASES)
+def test_convolution_matches_conv2d(shape, fshape, stride, pad):
+    r = rng()
+    FN, FH, FW = fshape
+    x, W, b = r.standard_normal(shape), r.standard_normal((FN, shape[1], FH, FW)), r.standard_normal(FN)
+    layer = Convolution(W, b, stride, pad)
+    out = layer.forward(x)
+    dout, dx = backward_keeps_dout(layer, out)
+    xt, Wt, bt = tt(x), tt(W), tt(b)
+    yt = F.conv2d(xt, Wt, bt, stride=stride, padding=pad)
+    yt.backward(torch.from_numpy(dout))
+    close(out, yt)
+    close(dx, xt.grad)
+    close(layer.dW, Wt.grad)
+    close(layer.db, bt.grad)
+
+
+def test_convolution_without_input_grad():
+    r = rng()
+    x, W, b = r.standard_normal((2, 2, 6, 5)), r.standard_normal((3, 2, 3, 3)), r.standard_normal(3)
+    full, first = Convolution(W, b, 1, 1), Convolution(W, b, 1, 1, input_grad=False)
+    dout = r.standard_normal(full.forward(x).shape)
+    first.forward(x)
+    assert first.backward(dout) is None  # the images need no gradient
+    full.backward(dout)
+    np.testing.assert_array_equal(first.dW, full.dW)
+    np.testing.assert_array_equal(first.db, full.db)
+
+
+@pytest.mark.parametrize("shape, fshape, stride, pad", CONV_CASES)
+def test_convolution_gradient_check(shape, fshape, stride, pad):
+    r = rng(3)
+    FN, FH, FW = fshape
+    shape = (1,) + shape[1:]  # one sample keeps the numerical gradient fast
+    layer = Convolution(r.standard_normal((FN, shape[1], FH, FW)), r.standard_normal(FN), stride, pad)
+    check_layer_gradients(layer, r.standard_normal(shape), ("W", "b"))
+
+
+# (N, C, H, W), (PH, PW), stride, pad
+POOL_CASES = [
+    ((2, 3, 6, 6), (2, 2), None, 0),
+    ((2, 2, 5, 7), (3, 3), 2, 1),
+    ((1, 2, 7, 6), (2, 3), 1, 1),
+    ((2, 1, 9, 8), (3, 2), (3), 0),
+]
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+@pytest.mark.parametrize("shape, k, stride, pad", POOL_CASES)
+def test_pooling_matches_torch(shape, k, stride, pad, mode):
+    x = rng().standard_normal(shape)  # continuous data: no ties in a window
+    layer = Pooling(*k, stride=stride, pad=pad, mode=mode)
+    out = layer.forward(x)
+    dout, dx = backward_keeps_dout(layer, out)
+    xt = tt(x)
+    fn = F.max_pool2d if mode == "max" else F.avg_pool2d
+    yt = fn(xt, k, stride=stride, padding=pad)  # stride None -> kernel size in both
+    yt.backward(torch.from_numpy(dout))
+    close(out, yt)
+    close(dx, xt.grad)
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+@pytest.mark.parametrize("shape, k, stride, pad", POOL_CASES)
+def test_pooling_gradient_check(shape, k, stride, pad, mode):
+    check_layer_gradients(Pooling(*k, stride=stride, pad=pad, mode=mode), rng(4).standard_normal(shape))
+
+
+def test_max_pool_ties_go_to_first_element_like_torch():
+    x = np.zeros((1, 1, 4, 4))  # every window is a tie, as after a ReLU
+    layer = Pooling(2, 2)
+    layer.forward(x)
+    dx = layer.backward(np.ones((1, 1, 2, 2)))
+    xt = tt(x)
+    F.max_pool2d(xt, 2).sum().backward()
+    close(dx, xt.grad)
+
+
+def test_pooling_output_size_has_plus_one():
+    assert Pooling(2, 2).forward(np.zeros((1, 1, 5, 5))).shape == (1, 1, 2, 2)
+    assert Pooling(3, 3, stride=1).forward(np.zeros((1, 1, 5, 4))).shape == (1, 1, 3, 2)
+
+
+# ---------------------------------------------------------------- bad input
+
+def test_convolution_wrong_channel_count():
+    layer = Convolution(np.zeros((4, 3, 3, 3)), np.zeros(4))
+    with pytest.raises(ValueError, match=r"expects input with 3 channels \(shape \(N, 3, H, W\)\), got shape \(2, 1, 8, 8\)"):
+        layer.forward(np.zeros((2, 1, 8, 8)))
+    with pytest.raises(ValueError, match=r"got shape \(3, 8, 8\)"):
+        layer.forward(np.zeros((3, 8, 8)))
+
+
+def test_filter_larger_than_padded_input():
+    layer = Convolution(np.zeros((1, 1, 5, 5)), np.zeros(1), pad=1)
+    with pytest.raises(ValueError, match=r"filter of size 5 is larger than the padded input of size 2 \+ 2\*1 = 4"):
+        layer.forward(np.zeros((1, 1, 2, 2)))
+    with pytest.raises(ValueError, match=r"filter of size 3 is larger than the padded input of size 2"):
+        Pooling(3, 3).forward(np.zeros((1, 1, 2, 2)))
+
+
+def test_pooling_bad_arguments():
+    with pytest.raises(ValueError, match="mode"):
+        Pooling(2, 2, mode="min")
+    with pytest.raises(ValueError, match="half the pool size"):
+        Pooling(2, 2, pad=2)
+    with pytest.raises(ValueError, match=r"\(N, C, H, W\), got shape \(4, 4\)"):
+        Pooling(2, 2).forward(np.zeros((4, 4)))
+
+
+def test_affine_wrong_feature_count():
+    with pytest.raises(ValueError, match=r"expects input with 6 features per sample \(shape \(N, 6\)\), got shape \(2, 5\)"):
+        Affine(np.zeros((6, 2)), np.zeros(2)).forward(np.zeros((2, 5)))
+
+
+def test_softmax_with_loss_label_length_and_non_finite():
+    layer = SoftmaxWithLoss()
+    with pytest.raises(ValueError, match=r"labels must have shape \(4,\).*got shape \(3,\)"):
+        layer.forward(np.zeros((4, 3)), np.zeros(3, dtype=int))
+    with pytest.raises(ValueError, match=r"input of shape \(2, 3\) contains non-finite"):
+        layer.forward(np.array([[0.0, np.inf, 1.0], [0.0, 0.0, 0.0]]), np.array([0, 1]))
+    with pytest.raises(ValueError, match=r"scores of shape \(N, C\), got shape \(3,\)"):
+        layer.forward(np.zeros(3), np.zeros(1, dtype=int))
