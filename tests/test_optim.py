@@ -19,13 +19,14 @@ CASES = [
 @pytest.mark.parametrize("ours, theirs", CASES, ids=["sgd", "momentum", "adagrad", "rmsprop", "adam", "adam-default"])
 def test_optimizer_follows_torch_for_50_steps(ours, theirs):
     rng = np.random.default_rng(0)
-    params = {"W": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}
+    # a 0-d parameter too: a scalar like the x of f(x, y) in week 3
+    params = {"W": rng.standard_normal((3, 4)), "b": rng.standard_normal(4), "s": np.array(rng.standard_normal())}
     tparams = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
     arrays = dict(params)  # the same array objects: update must work in place
     opt, topt = ours(), theirs(list(tparams.values()))
     for step in range(50):
         # gradients depend on the current point (like a real loss) plus noise
-        grads = {k: 2 * v + rng.standard_normal(v.shape) for k, v in params.items()}
+        grads = {k: np.asarray(2 * v + rng.standard_normal(v.shape)) for k, v in params.items()}
         for k, g in grads.items():
             tparams[k].grad = torch.from_numpy(g.copy())
         opt.update(params, grads)

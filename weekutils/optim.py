@@ -101,7 +101,7 @@ class Adam:
             v *= self.beta2
             v += (1 - self.beta2) * (g * g)  # running mean of squared gradients
             # step = lr * (m / c1) / (sqrt(v / c2) + eps), computed in place in one scratch array
-            step = np.sqrt(v)
+            step = np.sqrt(v, out=np.empty_like(v))  # an array even for 0-d parameters
             step /= np.sqrt(c2)
             step += self.eps
             np.divide(m, step, out=step)

@@ -198,3 +198,24 @@ def confusion_matrix(t_true, t_pred, title: str = "Confusion matrix (혼동 행�
     )
     ax.grid(False)
     return _finish(display.ax_, title, "predicted label", "true label", legend=False)
+
+
+def smoothed_line_plot(series: dict, window: int = 20, title: str = "", xlabel: str = "iteration",
+                       ylabel: str = "loss", ax=None, logy: bool = False):
+    """Noisy per-iteration curves (mini-batch losses): each drawn faintly, with its moving average on top (weeks 2-3).
+
+    series maps label -> values; the moving average of `window` consecutive values is plotted at the
+    iteration that ends each window.
+    """
+    if ax is None:
+        _, ax = subplots()
+    for i, (label, values) in enumerate(series.items()):
+        y = np.asarray(values, dtype=float)
+        x = np.arange(1, len(y) + 1)
+        color = PALETTE[i % len(PALETTE)]
+        ax.plot(x, y, color=color, alpha=0.25, linewidth=0.8)
+        w = max(1, min(window, len(y)))
+        ax.plot(x[w - 1:], np.convolve(y, np.ones(w) / w, mode="valid"), color=color, label=label)
+    if logy:
+        ax.set_yscale("log")
+    return _finish(ax, title, xlabel, ylabel, legend=len(series) > 1)
