@@ -52,8 +52,8 @@ def test_every_exercise_has_a_tagged_solution(nb):
     exercises = len([c for c in nb.cells if c.cell_type == "markdown" and c.source.startswith("### Exercise")])
     solutions = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
     assert exercises >= 3 and sum(c.cell_type == "code" for c in solutions) >= exercises
-    marked = [c for c in solutions if c.cell_type == "markdown" and c.source.startswith("**Solution")]
-    assert len(marked) >= exercises
+    marked = [c for c in solutions if c.cell_type == "markdown" and c.source.startswith("#### Solution")]
+    assert len(marked) == exercises
 
 
 def test_exactly_one_set_seed_and_checkpoints(nb):

@@ -1,0 +1,268 @@
+"""Real-browser test (week 1): JupyterLab in headless Chromium runs the notebook, then RISE shows its first slide.
+
+Needs Debian's chromium (`apt-get install -y chromium`); Playwright drives it, it does not download a browser.
+Screenshots and timings go to build/browser/.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from weekutils.runner import NOTEBOOK_DIR, REPO_ROOT, find_notebooks
+
+CHROMIUM = Path("/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+SCREENSHOTS = REPO_ROOT / "build" / "browser"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+# Generous limits: on a busy 2-core machine JupyterLab takes ~20 s to start and ~20 s to load in the browser.
+SERVER_START_S, PAGE_S, RUN_ALL_S = 120, 180, 600
+# Settings a fresh user would otherwise get: no news pop-up, no update check (both go to the internet),
+# and every cell kept in the DOM so the test sees all of them.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+SERVER_CONFIG = {"LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
+                            "extension_manager": "readonly"}}
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists() and not IN_CI,
+    reason="Debian's chromium is not installed (apt-get install -y chromium); with CI=true this test fails instead",
+)
+
+
+@dataclass
+class Lab:
+    """A running JupyterLab server for one test."""
+
+    url: str
+    token: str
+    root: Path
+    log: Path
+
+    def api(self, path: str, method: str = "GET", body: dict | None = None) -> dict:
+        request = urllib.request.Request(
+            f"{self.url}/api/{path}", method=method, data=json.dumps(body).encode() if body else None,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read() or b"{}")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM makes jupyter shut its kernels down; SIGKILL the whole group if it hangs."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+@contextmanager
+def jupyter_lab(workdir: Path, notebooks: Path):
+    """Start JupyterLab on 127.0.0.1 with a random token over a copy of `notebooks`; stop it on every exit."""
+    root = workdir / "notebooks"
+    shutil.copytree(notebooks, root)  # outputs are saved into the copy, never into the repository
+    config, settings = workdir / "config", workdir / "lab-settings"
+    config.mkdir()
+    (config / "jupyter_server_config.json").write_text(json.dumps(SERVER_CONFIG))
+    for name, values in LAB_SETTINGS.items():
+        (settings / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings / name).write_text(json.dumps(values))
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env.update({
+        "WEEKUTILS_DATA": "sample",  # the kernel never reaches for the network
+        # Private config, runtime and user dirs; the venv's own paths (kernel, RISE) stay visible.
+        "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
+        "JUPYTER_DATA_DIR": str(workdir / "data"), "JUPYTER_PREFER_ENV_PATH": "1",
+        "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(workdir / "workspaces"),
+    })
+    port, token, log = _free_port(), secrets.token_hex(16), workdir / "jupyterlab.log"
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={root}", "--allow-root"]  # CI runs as root
+    with open(log, "w") as log_file:
+        process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    lab = Lab(f"http://127.0.0.1:{port}", token, root, log)
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            try:
+                lab.api("status")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"JupyterLab did not answer in {SERVER_START_S} s:\n{log.read_text()[-3000:]}")
+                time.sleep(0.5)
+        yield lab
+    finally:
+        _stop(process)
+
+
+@pytest.fixture
+def lab(tmp_path):
+    with jupyter_lab(tmp_path, NOTEBOOK_DIR) as running:
+        yield running
+
+
+# ------------------------------------------------------------------ page helpers
+
+KERNEL_IDLE = "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle$/.test(e.textContent.trim()))"
+# Error outputs and stderr streams share one mime type in the page; a traceback or "SomeError: ..." tells them apart.
+ERROR_OUTPUTS = """() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+  .map(e => e.textContent).filter(t => /Traceback|\\w+Error: /.test(t))"""
+# Finished: kernel idle, no cell queued or running ([*]), and the toolbar's execution indicator has counted
+# every code cell (collapsed solution cells show no prompt), unless an error stopped the run early.
+RUN_FINISHED = f"""() => {{
+  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].map(e => e.textContent);
+  const tooltip = document.querySelector('.jp-Notebook-ExecutionIndicator-tooltip')?.textContent || '';
+  const executed = Number((tooltip.match(/Executed (\\d+) cell/) || [0, 0])[1]);
+  const total = document.querySelectorAll('.jp-Notebook .jp-CodeCell').length;
+  const failed = ({ERROR_OUTPUTS})().length > 0;
+  return ({KERNEL_IDLE})() && !prompts.some(p => p.includes('*')) && (failed || executed >= total);
+}}"""
+
+
+def open_notebook(page, lab: Lab, name: str) -> None:
+    """Open a notebook in JupyterLab and wait until its kernel is idle."""
+    page.goto(f"{lab.url}/lab/tree/{name}?token={lab.token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=PAGE_S * 1000)
+    select_kernel = page.get_by_role("button", name="Select", exact=True)
+    deadline = time.monotonic() + PAGE_S
+    while not page.evaluate(KERNEL_IDLE):
+        # A kernel slow to start on a busy machine makes JupyterLab ask which kernel to use: keep python3.
+        if select_kernel.is_visible():
+            select_kernel.click()
+        assert time.monotonic() < deadline, f"the kernel did not become idle in {PAGE_S} s"
+        page.wait_for_timeout(500)
+
+
+def click_menu(page, menu: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
+    page.locator(".lm-Menu-content .lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
+
+
+def run_all_cells(page) -> None:
+    """Run > Run All Cells, then wait for the kernel to finish."""
+    click_menu(page, "Run", "Run All Cells")
+    page.wait_for_function(RUN_FINISHED, timeout=RUN_ALL_S * 1000, polling=500)
+
+
+def save_notebook(page) -> None:
+    click_menu(page, "File", "Save Notebook")
+    page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')",
+                           timeout=PAGE_S * 1000)
+
+
+def open_rise_slideshow(page):
+    """Select the first cell and press RISE's toolbar button (Alt+R); return the slideshow's frame."""
+    page.locator(".jp-NotebookPanel .jp-Cell").first.click()
+    page.locator('.jp-NotebookPanel-toolbar [data-command="RISE:preview"]').click()
+    # RISE shows the slideshow in a panel beside the notebook, an iframe running RISE's own app.
+    frame = page.frame_locator('iframe[src*="/rise/"]')
+    frame.locator(".reveal .slides section.present").first.wait_for(state="visible", timeout=PAGE_S * 1000)
+    return frame
+
+
+def notebook_title(path: Path) -> str:
+    first = nbformat.read(path, as_version=4).cells[0].source.lstrip().split("\n", 1)[0]
+    return first.lstrip("#").strip()
+
+
+def browser_run(lab: Lab, name: str, shots: Path) -> dict:
+    """Run every cell of notebook `name` in Chromium, save it, open RISE; return timings and findings."""
+    from playwright.sync_api import sync_playwright
+
+    shots.mkdir(parents=True, exist_ok=True)
+    stem, found = Path(name).stem, {"external_requests": [], "timings_s": {}}
+    start = time.perf_counter()
+
+    def lap(step):
+        found["timings_s"][step] = round(time.perf_counter() - start, 1)
+
+    def stay_local(route):
+        # Nothing may leave the machine: record and refuse every request to another host.
+        if route.request.url.startswith((lab.url, "data:", "blob:")):
+            route.continue_()
+        else:
+            found["external_requests"].append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        context.route("**/*", stay_local)
+        page = context.new_page()
+        try:
+            # Start the kernel now, so it boots while the page loads (the slowest part on a small machine).
+            lab.api("sessions", "POST", {"path": name, "name": name, "type": "notebook", "kernel": {"name": "python3"}})
+            open_notebook(page, lab, name)
+            lap("notebook open, kernel idle")
+            run_all_cells(page)
+            lap("all cells run")
+            found["errors_in_page"] = page.evaluate(ERROR_OUTPUTS)
+            found["prompts"] = page.evaluate(
+                "() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].map(e => e.textContent.trim())")
+            save_notebook(page)
+            page.locator(".jp-NotebookPanel .jp-Cell").first.scroll_into_view_if_needed()
+            page.screenshot(path=str(shots / f"{stem}_after_run_all.png"))
+            slides = open_rise_slideshow(page)
+            lap("RISE slideshow shown")
+            found["first_slide_text"] = slides.locator(".reveal .slides section.present").first.inner_text()
+            found["first_slide_is_first"] = slides.locator(".reveal .slides > section").first.evaluate(
+                "section => section.classList.contains('present')")
+            page.wait_for_timeout(1000)  # let the slide transition finish before the picture
+            page.locator('iframe[src*="/rise/"]').screenshot(path=str(shots / f"{stem}_rise_first_slide.png"))
+            page.screenshot(path=str(shots / f"{stem}_rise_in_jupyterlab.png"))
+        except Exception:
+            for open_page in context.pages:
+                open_page.screenshot(path=str(shots / f"{stem}_failure_{context.pages.index(open_page)}.png"))
+            raise
+        finally:
+            browser.close()
+    return found
+
+
+def test_week1_runs_in_jupyterlab_and_rise_shows_its_first_slide(lab):
+    notebook = find_notebooks([1])[1]
+    found = browser_run(lab, notebook.name, SCREENSHOTS)
+    (SCREENSHOTS / "timings.json").write_text(json.dumps(found["timings_s"], indent=1))
+    print(f"\nbrowser test timings (s): {found['timings_s']}; screenshots in {SCREENSHOTS}")
+
+    assert found["errors_in_page"] == [], "a cell shows an error:\n" + "\n".join(found["errors_in_page"])[:3000]
+    assert all(p.startswith("[") and p[1:-2].isdigit() for p in found["prompts"]), found["prompts"]
+    saved = nbformat.read(lab.root / notebook.name, as_version=4)
+    code_cells = [c for c in saved.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code_cells), "every code cell ran"
+    assert not [o for c in code_cells for o in c.outputs if o.output_type == "error"]
+    assert notebook_title(notebook).lower() in found["first_slide_text"].lower()
+    assert found["first_slide_is_first"]
+    assert found["external_requests"] == [], (
+        f"the browser tried the network: {found['external_requests']} (fonts.googleapis.com comes from RISE's "
+        f"default theme; `python -m weekutils.slides notebooks/{notebook.name}` sets the offline one)")
