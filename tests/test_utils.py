@@ -46,7 +46,8 @@ def test_record_rejects_bad_input(name, value):
 
 def test_format_value_rounds_sensibly():
     assert format_value(0.912345) == "0.9123"
-    assert format_value(3.0) == "3"
+    assert format_value(3.0) == "3" and format_value(4.44421) == "4.444" and format_value(45.5319) == "45.53"
+    assert format_value(9601.2) == "9,601"
     assert format_value(1.5e-9) == "1.50e-09"
     assert format_value(True) == "True" and format_value(12) == "12"
 

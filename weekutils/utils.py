@@ -60,7 +60,8 @@ def format_value(value) -> str:
         return str(value)
     if math.isfinite(value) and value != 0 and abs(value) < 1e-3:
         return f"{value:.2e}"
-    return f"{value:.4f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
+    # Four significant digits: 0.9827 for an accuracy, 4.444 for seconds, 45.53 for a minute's work.
+    return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 def record(name: str, value):
