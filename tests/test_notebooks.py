@@ -60,3 +60,9 @@ def test_exactly_one_set_seed_and_checkpoints(nb):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     assert len(re.findall(r"\bset_seed\(", code)) == 1
     assert re.search(r"^\s*assert ", code, re.M), "a notebook shows its checkpoints"
+
+
+def test_plots_go_through_the_course_helpers(nb):
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    raw = re.findall(r"\bplt\.(?:subplots|figure|plot|scatter|imshow|hist|bar)\(", code)
+    assert not raw, f"use weekutils.plot (wplot) instead of raw matplotlib: {raw}"
