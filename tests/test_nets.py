@@ -60,14 +60,19 @@ def torch_conv_loss(net, x, t):
     return F.cross_entropy(h @ p["W3"] + p["b3"], torch.from_numpy(t)), p
 
 
+def assert_matches_torch(net, x, t, loss_t, p):
+    """The net's loss and every backprop gradient equal torch autograd's to 1e-10."""
+    loss_t.backward()
+    assert abs(net.loss(x, t) - loss_t.item()) < 1e-10
+    grads = net.gradient(x, t)
+    for k in net.params:
+        np.testing.assert_allclose(grads[k], p[k].grad.numpy(), rtol=0, atol=1e-10)
+
+
 def test_simple_conv_net_matches_torch_autograd():
     net = small_nets()["conv"]
     loss_t, p = torch_conv_loss(net, X_IMG, T_IMG)
-    loss_t.backward()
-    assert abs(net.loss(X_IMG, T_IMG) - loss_t.item()) < 1e-10
-    grads = net.gradient(X_IMG, T_IMG)
-    for k in net.params:
-        np.testing.assert_allclose(grads[k], p[k].grad.numpy(), rtol=0, atol=1e-10)
+    assert_matches_torch(net, X_IMG, T_IMG, loss_t, p)
 
 
 def test_two_layer_net_matches_torch_autograd():
@@ -75,11 +80,7 @@ def test_two_layer_net_matches_torch_autograd():
     p = {k: torch.tensor(v, requires_grad=True) for k, v in net.params.items()}
     h = torch.relu(torch.from_numpy(X_FLAT) @ p["W1"] + p["b1"])
     loss_t = F.cross_entropy(h @ p["W2"] + p["b2"], torch.from_numpy(T_FLAT))
-    loss_t.backward()
-    assert abs(net.loss(X_FLAT, T_FLAT) - loss_t.item()) < 1e-10
-    grads = net.gradient(X_FLAT, T_FLAT)
-    for k in net.params:
-        np.testing.assert_allclose(grads[k], p[k].grad.numpy(), rtol=0, atol=1e-10)
+    assert_matches_torch(net, X_FLAT, T_FLAT, loss_t, p)
 
 
 def test_weight_decay_adds_l2_penalty():
