@@ -145,3 +145,19 @@ def test_dataloader_applies_train_transform_per_sample():
     loader, _ = data.mnist_dataloaders(batch_size=8, source="sample", train_transform=transform)
     x, _ = next(iter(loader))
     assert calls == [(1, 28, 28)] * 8 and float(x.abs().sum()) == 0.0
+
+
+def test_full_mnist_on_disk_is_used_by_auto_and_full(tmp_path, monkeypatch, capsys):
+    """torchvision's layout (data/MNIST/raw, uncompressed IDX), filled here with the bundled files."""
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name, _ in data.SAMPLE_FILES.values():
+        (raw / name[: -len(".gz")]).write_bytes(gzip.decompress((data.DATA_DIR / data.SAMPLE_DIR_NAME / name).read_bytes()))
+    monkeypatch.delenv("WEEKUTILS_DATA", raising=False)
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(data, "_download_full", lambda timeout_s: pytest.fail("nothing should be downloaded"))
+    for source in ("auto", "full"):
+        (x_train, t_train), (x_test, _) = load_mnist(source=source)
+        assert x_train.shape == (10_000, 784) and x_train.dtype == np.float32 and x_test.max() == 1.0
+        assert np.bincount(t_train).tolist() == TRAIN_COUNTS
+        assert "Data: full MNIST" in capsys.readouterr().out

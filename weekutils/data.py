@@ -1,6 +1,7 @@
 """MNIST for the course: full MNIST through torchvision when available, else the bundled 10k copy."""
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import os
@@ -77,12 +78,20 @@ def _torchvision_mnist(train: bool, download: bool):
     return MNIST(root=str(DATA_DIR), train=train, download=download)
 
 
+@functools.lru_cache(maxsize=4)
+def _full_split_on_disk(root: str, train: bool):
+    """torchvision's MNIST split already under root; cached, so the presence check and the load read it once."""
+    from torchvision.datasets import MNIST
+
+    return MNIST(root=root, train=train, download=False)
+
+
 def full_mnist_present() -> bool:
     """True when torchvision's full MNIST is already under data/ (week 1)."""
     try:
-        _torchvision_mnist(train=True, download=False)
-        _torchvision_mnist(train=False, download=False)
-    except RuntimeError:
+        for train in (True, False):
+            _full_split_on_disk(str(DATA_DIR), train)
+    except RuntimeError:  # torchvision: "Dataset not found"; failures are not cached
         return False
     return True
 
@@ -104,7 +113,7 @@ def _download_full(timeout_s: float) -> None:
 
 
 def _load_full():
-    (train, test) = (_torchvision_mnist(train=flag, download=False) for flag in (True, False))
+    (train, test) = (_full_split_on_disk(str(DATA_DIR), flag) for flag in (True, False))
     return (train.data.numpy(), train.targets.numpy()), (test.data.numpy(), test.targets.numpy())
 
 
