@@ -11,7 +11,7 @@ from weekutils.runner import REPO_ROOT
 
 
 def doctor() -> int:
-    """Print versions, device, thread settings and which MNIST would be used (week 1)."""
+    """Print versions, device, thread settings, and which data files were found with their MD5 status (week 1)."""
     import numpy as np
     import torch
     import torchvision
@@ -29,15 +29,18 @@ def doctor() -> int:
     print(f"torch threads  intra-op {torch.get_num_threads()}, inter-op {torch.get_num_interop_threads()}")
     for pool in threadpool_info():
         print(f"BLAS threads   {pool.get('internal_api')}: {pool.get('num_threads')} ({pool.get('prefix')})")
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "WEEKUTILS_DATA", "WEEKUTILS_PRESENTATION"):
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "WEEKUTILS_DATA_DIR",
+                "WEEKUTILS_PRESENTATION"):
         print(f"{var:<22} {os.environ.get(var, '(unset)')}")
-    source, reason = data.resolve_source("auto", download=False)
-    print(f"MNIST source {source}: {reason}")
-    try:
-        data._load_sample()
-        print(f"bundled data OK: {data.DATA_DIR / data.SAMPLE_DIR_NAME} (MD5s verified)")
-    except data.DataFileError as err:
-        print(f"bundled data PROBLEM: {err}")
+    print(f"data folder  {data.data_dir()}")
+    problems = 0
+    for spec in data.DATASETS.values():
+        lines = data.check_files(spec)
+        problems += sum("PROBLEM" in line for line in lines)
+        print("\n".join(lines))
+        print(f"  downloads go to {data.raw_dir(spec)}")
+    if problems:
+        print(f"{problems} data file(s) have problems: delete them and run again to download fresh copies")
         return 1
     return 0
 
@@ -50,7 +53,7 @@ def main(argv=None) -> int:
     run.add_argument("weeks", nargs="*", type=int, help="week numbers (default: all)")
     run.add_argument("--out", type=Path, default=REPO_ROOT / "build", help="output folder (default: build/)")
     run.add_argument("--timeout", type=int, default=1200, help="seconds allowed per cell (default: 1200)")
-    sub.add_parser("doctor", help="print versions, device, threads and the MNIST source")
+    sub.add_parser("doctor", help="print versions, device, threads, and the data files with their MD5 status")
     slides = sub.add_parser("slides", help="write an offline HTML slide deck of one week under build/")
     slides.add_argument("week", type=int)
     slides.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "slides")

@@ -1,4 +1,10 @@
-"""MNIST for the course: full MNIST through torchvision when available, else the bundled 10k copy."""
+"""MNIST and Fashion-MNIST for the course: the official files, MD5-checked, with a validation split.
+
+The files live in torchvision's layout under the data folder (`data/` or `WEEKUTILS_DATA_DIR`):
+`MNIST/raw/` and `FashionMNIST/raw/`, each file either gzip-compressed or not. When they are missing,
+torchvision downloads them. The training set is split into training and validation data here; the test
+set comes from a separate call (`load_mnist_test`), made once, at the end of a notebook.
+"""
 from __future__ import annotations
 
 import functools
@@ -6,193 +12,258 @@ import gzip
 import hashlib
 import os
 import socket
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-DATA_DIR = Path(os.environ.get("WEEKUTILS_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
-SAMPLE_DIR_NAME = "mnist-10k"
-SOURCES = ("auto", "full", "sample")
-DOWNLOAD_TIMEOUT_S = 10
-
-# MD5 of the *uncompressed* bytes, as listed in data/README.md.
-SAMPLE_FILES = {
-    "train_images": ("train-images-idx3-ubyte.gz", "63a563d3843dba5073e604e3a7990e87"),
-    "train_labels": ("train-labels-idx1-ubyte.gz", "e6ef65212ddc6f9010e22d95b5269050"),
-    "test_images": ("t10k-images-idx3-ubyte.gz", "2646ac647ad5339dbf082846283269ea"),
-    "test_labels": ("t10k-labels-idx1-ubyte.gz", "27ae3e4e09519cfbb04c329615203637"),
-}
+REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DOWNLOAD_TIMEOUT_S = 30
+DEFAULT_VALIDATION = 10_000
 IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
+SPLIT_FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
 
-# Remember a failed download for the rest of the process, so an offline laptop
-# pays the network timeout once, not on every load.
-_download_failure: str | None = None
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """One IDX dataset: its torchvision folder, the MD5s of its uncompressed files, other places to look (week 1)."""
+
+    title: str
+    folder: str
+    md5: dict
+    class_names: tuple
+    system_dirs: tuple = ()
+
+
+MNIST = DatasetSpec(
+    title="MNIST",
+    folder="MNIST",
+    md5={
+        "train_images": "6bbc9ace898e44ae57da46a324031adb",
+        "train_labels": "a25bea736e30d166cdddb491f175f624",
+        "test_images": "2646ac647ad5339dbf082846283269ea",
+        "test_labels": "27ae3e4e09519cfbb04c329615203637",
+    },
+    class_names=tuple(str(d) for d in range(10)),
+)
+FASHION_MNIST = DatasetSpec(
+    title="Fashion-MNIST",
+    folder="FashionMNIST",
+    md5={
+        "train_images": "f4a8712d7a061bf5bd6d2ca38dc4d50a",
+        "train_labels": "9018921c3c673c538a1fc5bad174d6f9",
+        "test_images": "8181f5470baa50b63fa0f6fddb340f0a",
+        "test_labels": "15d484375f8d13e6eb1aabb0c3f46965",
+    },
+    class_names=("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                 "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+    # Debian's dataset-fashion-mnist package (recompressed: same bytes once uncompressed).
+    system_dirs=("/usr/share/datasets/fashion-mnist",),
+)
+DATASETS = {"mnist": MNIST, "fashion-mnist": FASHION_MNIST}
 
 
 class DataFileError(RuntimeError):
-    """A bundled data file is missing or corrupt; the message says how to restore it (week 1)."""
+    """A data file is missing, corrupt or of the wrong kind; the message names it and says how to fix it (week 1)."""
 
 
-def _restore_hint(path: Path) -> str:
-    return (
-        f"Restore it with `git checkout -- data/{SAMPLE_DIR_NAME}/{path.name}` from the course repository "
-        f"(or copy it again from the course's shared data folder)."
-    )
+def data_dir() -> Path:
+    """The data folder: `WEEKUTILS_DATA_DIR` if set, else the repository's `data/` (week 1)."""
+    return Path(os.environ.get("WEEKUTILS_DATA_DIR") or REPO_DATA_DIR)
 
 
-def _read_idx(path: Path, expected_md5: str, magic: int) -> np.ndarray:
-    """Read one gzip-compressed IDX file, checking its MD5 and header."""
-    if not path.is_file():
-        raise DataFileError(f"Bundled MNIST file {path} is missing. {_restore_hint(path)}")
+def raw_dir(spec: DatasetSpec = MNIST) -> Path:
+    """Where torchvision keeps (and downloads) a dataset's files under the data folder (week 1)."""
+    return data_dir() / spec.folder / "raw"
+
+
+def _file_in(folder: Path, stem: str) -> Path | None:
+    for name in (stem, stem + ".gz"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def find_files(spec: DatasetSpec = MNIST) -> tuple[Path, dict] | None:
+    """The first folder holding all four files of `spec`, and their paths; None if there is none (week 1)."""
+    for folder in (raw_dir(spec), *map(Path, spec.system_dirs)):
+        paths = {key: _file_in(folder, stem) for key, stem in SPLIT_FILES.items()}
+        if all(paths.values()):
+            return folder, paths
+    return None
+
+
+def expected_files_text(spec: DatasetSpec = MNIST) -> str:
+    """The four file names with the MD5 of their uncompressed bytes, one per line (week 1)."""
+    return "\n".join(f"  {SPLIT_FILES[key]}.gz  (uncompressed MD5 {md5})" for key, md5 in spec.md5.items())
+
+
+def _get_good_copy(spec: DatasetSpec) -> str:
+    return (f"Delete it and run again to download a fresh copy, or copy the official file into {raw_dir(spec)}. "
+            f"The files and the MD5s of their uncompressed bytes:\n{expected_files_text(spec)}")
+
+
+def read_idx(path: Path, expected_md5: str, spec: DatasetSpec = MNIST) -> np.ndarray:
+    """Read one IDX file (gzip-compressed or not), checking the MD5 of its bytes and its header (week 1)."""
+    path = Path(path)
     try:
-        with gzip.open(path, "rb") as f:
-            raw = f.read()
-    except (OSError, EOFError) as err:
-        raise DataFileError(f"Bundled MNIST file {path} is not a readable gzip file ({err}). {_restore_hint(path)}") from err
+        raw = path.read_bytes()
+        if raw[:2] == b"\x1f\x8b":  # the gzip signature
+            raw = gzip.decompress(raw)
+    except FileNotFoundError:
+        raise DataFileError(f"{spec.title} file {path} is missing. {_get_good_copy(spec)}") from None
+    except (OSError, EOFError, zlib.error) as err:
+        raise DataFileError(f"{spec.title} file {path} is damaged: it is not a readable gzip file "
+                            f"({err}). {_get_good_copy(spec)}") from None
     md5 = hashlib.md5(raw).hexdigest()
     if md5 != expected_md5:
-        raise DataFileError(
-            f"Bundled MNIST file {path} is corrupt: the MD5 of its uncompressed bytes is {md5}, "
-            f"expected {expected_md5}. {_restore_hint(path)}"
-        )
-    header = np.frombuffer(raw, dtype=">i4", count=1)[0]
-    if header != magic:
-        raise DataFileError(f"{path} has IDX magic number {header}, expected {magic}. {_restore_hint(path)}")
-    ndim = magic - 2048  # 2049 -> 1-d labels, 2051 -> 3-d images
+        raise DataFileError(f"{spec.title} file {path} is corrupt or not the official file: the MD5 of its "
+                            f"uncompressed bytes is {md5}, expected {expected_md5}. {_get_good_copy(spec)}")
+    # The MD5 already proves the bytes are the official ones, so the header is trusted from here on.
+    ndim = raw[3]  # header: two zero bytes, the type code (0x08: uint8), the number of dimensions
     dims = np.frombuffer(raw, dtype=">i4", count=ndim, offset=4).astype(int)
     return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
-def _load_sample():
-    folder = DATA_DIR / SAMPLE_DIR_NAME
-    arrays = {
-        key: _read_idx(folder / name, md5, IMAGE_MAGIC if key.endswith("images") else LABEL_MAGIC)
-        for key, (name, md5) in SAMPLE_FILES.items()
-    }
-    return (arrays["train_images"], arrays["train_labels"]), (arrays["test_images"], arrays["test_labels"])
+def _download(spec: DatasetSpec) -> None:
+    """Fetch the four files with torchvision (which checks its own MD5s), under a bounded socket timeout."""
+    import torchvision.datasets
 
-
-def _torchvision_mnist(train: bool, download: bool):
-    from torchvision.datasets import MNIST
-
-    return MNIST(root=str(DATA_DIR), train=train, download=download)
-
-
-@functools.lru_cache(maxsize=4)
-def _full_split_on_disk(root: str, train: bool):
-    """torchvision's MNIST split already under root; cached, so the presence check and the load read it once."""
-    from torchvision.datasets import MNIST
-
-    return MNIST(root=root, train=train, download=False)
-
-
-def full_mnist_present() -> bool:
-    """True when torchvision's full MNIST is already under data/ (week 1)."""
-    try:
-        for train in (True, False):
-            _full_split_on_disk(str(DATA_DIR), train)
-    except RuntimeError:  # torchvision: "Dataset not found"; failures are not cached
-        return False
-    return True
-
-
-def _download_full(timeout_s: float) -> None:
-    """Download full MNIST with torchvision (its MD5 checks included) under a bounded timeout."""
-    global _download_failure
+    dataset_class = getattr(torchvision.datasets, spec.folder)
+    print(f"{spec.title} is not in {raw_dir(spec)} yet: downloading it with torchvision (one time, about 60 MB)...")
     previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(timeout_s)
+    socket.setdefaulttimeout(DOWNLOAD_TIMEOUT_S)
     try:
         for train in (True, False):
-            _torchvision_mnist(train=train, download=True)
+            dataset_class(root=str(data_dir()), train=train, download=True)
     except Exception as err:  # torchvision raises several types for network trouble
-        # torchvision's message lists every mirror it tried; one line is enough here.
-        _download_failure = " ".join(f"{type(err).__name__}: {err}".split())[:200]
-        raise
+        reason = " ".join(f"{type(err).__name__}: {err}".split())[:200]
+        raise DataFileError(
+            f"{spec.title} is not in {raw_dir(spec)} and could not be downloaded ({reason}).\n"
+            f"Connect to the internet and run again, or put the four official files there (gzip-compressed "
+            f"or not; set WEEKUTILS_DATA_DIR to use another data folder):\n{expected_files_text(spec)}"
+        ) from None
     finally:
         socket.setdefaulttimeout(previous)
 
 
-def _load_full():
-    (train, test) = (_full_split_on_disk(str(DATA_DIR), flag) for flag in (True, False))
-    return (train.data.numpy(), train.targets.numpy()), (test.data.numpy(), test.targets.numpy())
+@functools.lru_cache(maxsize=4)
+def _read_all(dataset: str, paths: tuple) -> dict:
+    """The four arrays, read once per process for a given set of files (keyed by path, size and mtime)."""
+    spec = DATASETS[dataset]
+    arrays = {key: read_idx(path, spec.md5[key], spec) for key, (path, _, _) in zip(SPLIT_FILES, paths)}
+    for split in ("train", "test"):
+        images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
+        if len(images) != len(labels):  # cannot happen with official files; guards a future spec typo
+            raise DataFileError(f"{spec.title}: {len(images)} {split} images but {len(labels)} labels")
+    return arrays
 
 
-def resolve_source(source: str = "auto", download: bool = True) -> tuple[str, str]:
-    """Decide which MNIST to use: returns ("full" | "sample", reason) (week 1).
-
-    `WEEKUTILS_DATA` overrides `source`. With `download=False`, "auto" only looks on disk.
-    """
-    if source not in SOURCES:
-        raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
-    why = f"source={source!r}"
-    env = os.environ.get("WEEKUTILS_DATA")
-    if env:
-        if env not in SOURCES:
-            raise ValueError(f"WEEKUTILS_DATA must be one of {SOURCES}, got {env!r}")
-        source, why = env, f"WEEKUTILS_DATA={env}"
-    if source == "sample":
-        return "sample", f"{why} asks for the bundled sample"
-    if full_mnist_present():
-        return "full", f"full MNIST found under {DATA_DIR}"
-    if source == "full":
+def load_arrays(spec: DatasetSpec = MNIST, download: bool = True) -> tuple[dict, Path]:
+    """The raw uint8 arrays of `spec` and the folder they came from, downloading if needed (week 1)."""
+    found = find_files(spec)
+    if found is None:
         if not download:
-            return "full", f"{why}: full MNIST will be downloaded"
-        try:
-            _download_full(DOWNLOAD_TIMEOUT_S)
-        except Exception as err:
-            raise RuntimeError(
-                f"{why} needs full MNIST, which is not under {DATA_DIR} and could not be downloaded "
-                f"({_download_failure or err}). Connect to the internet, or use source='sample' "
-                f"(or WEEKUTILS_DATA=sample) for the bundled 10,000-image copy."
-            ) from err
-        return "full", "full MNIST downloaded by torchvision"
-    # auto
-    if not download:
-        return "sample", "full MNIST is not downloaded yet (auto would try to download it)"
-    if _download_failure is None:
-        try:
-            _download_full(DOWNLOAD_TIMEOUT_S)
-            return "full", "full MNIST downloaded by torchvision"
-        except Exception:
-            pass
-    return "sample", f"full MNIST is not under {DATA_DIR} and could not be downloaded ({_download_failure})"
+            raise DataFileError(f"{spec.title} is not in {raw_dir(spec)}. Put the four official files there:\n"
+                                f"{expected_files_text(spec)}")
+        _download(spec)
+        found = find_files(spec)
+        if found is None:
+            raise DataFileError(f"torchvision reported success but {spec.title}'s files are not in {raw_dir(spec)}")
+    folder, paths = found
+    keys = tuple((p, p.stat().st_size, p.stat().st_mtime_ns) for p in paths.values())
+    return _read_all(next(k for k, v in DATASETS.items() if v is spec), keys), folder
 
 
-def load_mnist(normalize: bool = True, flatten: bool = True, one_hot_label: bool = False, source: str = "auto"):
-    """Load MNIST as NumPy arrays ((x_train, t_train), (x_test, t_test)), book-style arguments (week 1).
+def _check_flags(**flags) -> None:
+    for name, flag in flags.items():
+        if not isinstance(flag, (bool, np.bool_)):
+            raise ValueError(f"{name} must be True or False, got {flag!r}")
+
+
+def _prepare(images, labels, normalize, flatten, one_hot_label):
+    x = images.astype(np.float32) / 255.0 if normalize else images.copy()
+    x = x.reshape(len(x), -1) if flatten else x.reshape(len(x), 1, 28, 28)
+    t = labels.astype(np.int64)
+    return x, (np.eye(10, dtype=np.float32)[t] if one_hot_label else t)
+
+
+def _relative(folder: Path) -> str:
+    try:
+        return str(folder.relative_to(Path.cwd()))
+    except ValueError:
+        return str(folder)
+
+
+def load_dataset(spec: DatasetSpec = MNIST, normalize: bool = True, flatten: bool = True,
+                 one_hot_label: bool = False, validation: int = DEFAULT_VALIDATION):
+    """Training and validation data of `spec`: ((x_train, t_train), (x_val, t_val)) (week 1).
+
+    The validation data are the last `validation` images of the official training set. The test set is
+    deliberately not returned: get it with `load_dataset_test` once every choice is made.
+    """
+    _check_flags(normalize=normalize, flatten=flatten, one_hot_label=one_hot_label)
+    arrays, folder = load_arrays(spec)
+    n = len(arrays["train_images"])
+    if not isinstance(validation, (int, np.integer)) or isinstance(validation, bool) or not 1 <= validation < n:
+        raise ValueError(f"validation must be an integer number of images from 1 to {n - 1:,}, got {validation!r}")
+    cut = n - int(validation)
+    train = _prepare(arrays["train_images"][:cut], arrays["train_labels"][:cut], normalize, flatten, one_hot_label)
+    val = _prepare(arrays["train_images"][cut:], arrays["train_labels"][cut:], normalize, flatten, one_hot_label)
+    print(f"Data: {spec.title} from {_relative(folder)} (MD5 verified): {cut:,} training images, "
+          f"{int(validation):,} validation images (the last of the official training set)")
+    return train, val
+
+
+def load_dataset_test(spec: DatasetSpec = MNIST, normalize: bool = True, flatten: bool = True,
+                      one_hot_label: bool = False):
+    """The official test set of `spec` as (x_test, t_test); score it once, at the end (week 1)."""
+    _check_flags(normalize=normalize, flatten=flatten, one_hot_label=one_hot_label)
+    arrays, folder = load_arrays(spec)
+    x, t = _prepare(arrays["test_images"], arrays["test_labels"], normalize, flatten, one_hot_label)
+    print(f"Data: {spec.title} test set from {_relative(folder)} (MD5 verified): {len(x):,} images, "
+          f"used once, for the final score")
+    return x, t
+
+
+def load_mnist(normalize: bool = True, flatten: bool = True, one_hot_label: bool = False,
+               validation: int = DEFAULT_VALIDATION):
+    """MNIST training and validation data, ((x_train, t_train), (x_val, t_val)), book-style arguments (week 1).
 
     normalize: float32 pixels in [0, 1] instead of uint8 0..255.
     flatten: images as (N, 784) instead of (N, 1, 28, 28).
     one_hot_label: labels as (N, 10) float32 one-hot rows instead of int64 class indices.
+    validation: how many of the 60,000 training images (the last ones) to hold out for choosing settings.
     """
-    for name, flag in (("normalize", normalize), ("flatten", flatten), ("one_hot_label", one_hot_label)):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise ValueError(f"{name} must be True or False, got {flag!r}")
-    chosen, reason = resolve_source(source)
-    if chosen == "full":
-        (x_train, t_train), (x_test, t_test) = _load_full()
-        label = f"full MNIST ({DATA_DIR / 'MNIST'})"
-    else:
-        (x_train, t_train), (x_test, t_test) = _load_sample()
-        label = f"bundled MNIST sample ({DATA_DIR / SAMPLE_DIR_NAME})"
-        if not reason.endswith("bundled sample"):
-            label += f" because {reason}"
-    print(f"Data: {label}: {len(x_train):,} train / {len(x_test):,} test images")
-
-    def images(x):
-        x = x.astype(np.float32) / 255.0 if normalize else x.copy()
-        return x.reshape(len(x), -1) if flatten else x.reshape(len(x), 1, 28, 28)
-
-    def labels(t):
-        t = t.astype(np.int64)
-        return np.eye(10, dtype=np.float32)[t] if one_hot_label else t
-
-    return (images(x_train), labels(t_train)), (images(x_test), labels(t_test))
+    return load_dataset(MNIST, normalize, flatten, one_hot_label, validation)
 
 
-def mnist_dataloaders(batch_size: int = 100, seed: int = 0, source: str = "auto",
-                      flatten: bool = False, train_transform=None, test_batch_size: int = 1000):
-    """Torch DataLoaders over MNIST: shuffled, seeded, single-process (week 2).
+def load_mnist_test(normalize: bool = True, flatten: bool = True, one_hot_label: bool = False):
+    """The 10,000 official MNIST test images as (x_test, t_test), for the one final score (week 2)."""
+    return load_dataset_test(MNIST, normalize, flatten, one_hot_label)
+
+
+def load_fashion_mnist(normalize: bool = True, flatten: bool = True, one_hot_label: bool = False,
+                       validation: int = DEFAULT_VALIDATION):
+    """Fashion-MNIST training and validation data, with the same API as `load_mnist` (week 7)."""
+    return load_dataset(FASHION_MNIST, normalize, flatten, one_hot_label, validation)
+
+
+def load_fashion_mnist_test(normalize: bool = True, flatten: bool = True, one_hot_label: bool = False):
+    """The 10,000 Fashion-MNIST test images as (x_test, t_test), for the one final score (week 7)."""
+    return load_dataset_test(FASHION_MNIST, normalize, flatten, one_hot_label)
+
+
+def mnist_dataloaders(batch_size: int = 100, seed: int = 0, flatten: bool = False, train_transform=None,
+                      validation: int = DEFAULT_VALIDATION, eval_batch_size: int = 1000,
+                      spec: DatasetSpec = MNIST):
+    """Torch DataLoaders (train, validation): shuffled, seeded, single-process (week 2).
 
     train_transform, if given, is applied to each training image tensor (1, 28, 28) on the fly,
     so augmentation draws fresh random parameters for every sample.
@@ -200,9 +271,10 @@ def mnist_dataloaders(batch_size: int = 100, seed: int = 0, source: str = "auto"
     import torch
     from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
-    (x_train, t_train), (x_test, t_test) = load_mnist(normalize=True, flatten=flatten, source=source)
+    for name, value in (("batch_size", batch_size), ("eval_batch_size", eval_batch_size)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    (x_train, t_train), (x_val, t_val) = load_dataset(spec, normalize=True, flatten=flatten, validation=validation)
 
     class _Transformed(Dataset):
         def __init__(self, x, t):
@@ -217,7 +289,24 @@ def mnist_dataloaders(batch_size: int = 100, seed: int = 0, source: str = "auto"
     x_tr, t_tr = torch.from_numpy(x_train), torch.from_numpy(t_train)
     train_set = _Transformed(x_tr, t_tr) if train_transform is not None else TensorDataset(x_tr, t_tr)
     generator = torch.Generator().manual_seed(seed)
-    train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, num_workers=0, generator=generator)
-    test_loader = DataLoader(TensorDataset(torch.from_numpy(x_test), torch.from_numpy(t_test)),
-                             batch_size=test_batch_size, shuffle=False, num_workers=0)
-    return train_loader, test_loader
+    train_loader = DataLoader(train_set, batch_size=int(batch_size), shuffle=True, num_workers=0, generator=generator)
+    val_loader = DataLoader(TensorDataset(torch.from_numpy(x_val), torch.from_numpy(t_val)),
+                            batch_size=int(eval_batch_size), shuffle=False, num_workers=0)
+    return train_loader, val_loader
+
+
+def check_files(spec: DatasetSpec = MNIST) -> list[str]:
+    """One line per file of `spec`: where it was found and whether its MD5 is right (week 1, for `doctor`)."""
+    found = find_files(spec)
+    if found is None:
+        return [f"{spec.title}: not found; the first use downloads it into {raw_dir(spec)}"]
+    folder, paths = found
+    lines = [f"{spec.title}: {folder}"]
+    for key, path in paths.items():
+        try:
+            read_idx(path, spec.md5[key], spec)
+            status = "MD5 OK"
+        except DataFileError as err:
+            status = "PROBLEM: " + str(err).split(". ")[0]
+        lines.append(f"  {path.name:<28} {status}")
+    return lines

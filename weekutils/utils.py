@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 import random
 
 import numpy as np
@@ -10,10 +11,23 @@ import numpy as np
 RECORD_MIMETYPE = "application/vnd.weekutils.record+json"
 
 
+SEED_VARIABLE = "WEEKUTILS_SEED"
+
+
 def set_seed(seed: int = 0) -> np.random.Generator:
-    """Seed Python, NumPy and torch, and return a fresh NumPy Generator (week 1)."""
+    """Seed Python, NumPy and torch, and return a fresh NumPy Generator (week 1).
+
+    The environment variable WEEKUTILS_SEED, if set, replaces `seed`: the benchmarks use it to run a
+    notebook unchanged under several seeds and measure the spread of its results.
+    """
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    override = os.environ.get(SEED_VARIABLE)
+    if override is not None:
+        if not override.isdigit():
+            raise ValueError(f"{SEED_VARIABLE} must be a non-negative integer, got {override!r}")
+        seed = int(override)
+        print(f"Seed {seed}, from {SEED_VARIABLE}")
     import torch
 
     random.seed(seed)
@@ -22,6 +36,28 @@ def set_seed(seed: int = 0) -> np.random.Generator:
     np.random.seed(seed)
     torch.manual_seed(seed)
     return np.random.default_rng(seed)
+
+
+def set_threads(threads: int | None = None) -> int:
+    """Set how many CPU threads torch and NumPy's BLAS use; None means one per core (week 2).
+
+    Small networks train fastest on one thread: a step is too short to split, and a second thread
+    mostly waits, spinning, for the first. When another program (a browser, a second notebook) is
+    busy on the same cores, that spinning made small steps 4-5 times slower in benchmarks/bench_threads.py.
+    Convolutional networks do enough work per step to gain from every core.
+    """
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    cores = os.cpu_count() or 1
+    if threads is None:
+        threads = cores
+    if not isinstance(threads, numbers.Integral) or isinstance(threads, bool) or threads < 1:
+        raise ValueError(f"threads must be a positive integer or None (one per core), got {threads!r}")
+    torch.set_num_threads(int(threads))
+    threadpool_limits(limits=int(threads))
+    print(f"Threads: torch and NumPy use {threads} of {cores} CPU cores")
+    return int(threads)
 
 
 def get_device(verbose: bool = True):
