@@ -92,9 +92,9 @@ def jupyter_lab(workdir: Path, notebooks: Path):
     for name, values in LAB_SETTINGS.items():
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
         (settings / name).write_text(json.dumps(values))
+    # The kernel inherits WEEKUTILS_DATA_DIR (CI and conftest point it at the official files): no downloads.
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     env.update({
-        "WEEKUTILS_DATA": "sample",  # the kernel never reaches for the network
         # Private config, runtime and user dirs; the venv's own paths (kernel, RISE) stay visible.
         "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
         "JUPYTER_DATA_DIR": str(workdir / "data"), "JUPYTER_PREFER_ENV_PATH": "1",

@@ -45,4 +45,4 @@ def test_ci_runs_the_readme_setup_and_test_commands():
 
 
 def test_readme_run_command_is_weekutils_run():
-    assert _readme_command("run") == "weekutils run"
+    assert _readme_command("run") == ".venv/bin/weekutils run"

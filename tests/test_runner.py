@@ -62,5 +62,5 @@ def test_cli_unknown_week_exits_with_usage_error(capsys):
 def test_doctor_reports_versions_threads_and_data(capsys):
     assert cli.main(["doctor"]) == 0
     out = capsys.readouterr().out
-    for word in ("Python", "torch", "torchvision", "numpy", "device", "torch threads", "MNIST source", "bundled data OK"):
+    for word in ("Python", "torch", "torchvision", "numpy", "device", "torch threads", "MNIST: ", "MD5 OK"):
         assert word in out
