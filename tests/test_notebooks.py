@@ -1,4 +1,5 @@
 """Notebook hygiene: six weeks, committed without outputs, generic python3 kernel, d2l structure."""
+import ast
 import re
 
 import nbformat
@@ -66,3 +67,84 @@ def test_plots_go_through_the_course_helpers(nb):
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
     raw = re.findall(r"\bplt\.(?:subplots|figure|plot|scatter|imshow|hist|bar)\(", code)
     assert not raw, f"use weekutils.plot (wplot) instead of raw matplotlib: {raw}"
+
+
+# --- Checkpoints that cannot fail -------------------------------------------------------------------------
+# An `assert` comparing literals with literals (`0.25**10 < 1e-6`, `780 + 432_100 == 433_890`) checks
+# arithmetic, not the notebook's code or its claim: it passes whatever the cells above compute.
+
+def _is_literal(node) -> bool:
+    """A constant, or arithmetic / containers built only from constants."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp):
+        return _is_literal(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _is_literal(node.left) and _is_literal(node.right)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(_is_literal(element) for element in node.elts)
+    return False
+
+
+def _has_literal_comparison(test) -> bool:
+    """True for a comparison of literals only, also inside and/or/not and as a link of a chain.
+
+    `a == 1 + 2 == 3` means `a == 1 + 2 and 1 + 2 == 3`; its second link compares literals only.
+    """
+    if isinstance(test, ast.Compare):
+        operands = [test.left, *test.comparators]
+        return any(_is_literal(a) and _is_literal(b) for a, b in zip(operands, operands[1:]))
+    if isinstance(test, ast.BoolOp):
+        return any(_has_literal_comparison(value) for value in test.values)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _has_literal_comparison(test.operand)
+    return False
+
+
+def _python_source(cell_source: str) -> str:
+    """A code cell as plain Python: IPython magics (%, %%, !) become calls, as IPython itself runs them."""
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+    except ImportError:  # without IPython, drop magic lines (keeping line numbers)
+        return "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line
+                         for line in cell_source.splitlines())
+    return TransformerManager().transform_cell(cell_source)
+
+
+def literal_asserts(cell_source: str) -> list[str]:
+    """The source of every `assert` in a cell whose test compares only literals."""
+    source = _python_source(cell_source)
+    return [ast.get_source_segment(source, node) or ast.unparse(node)
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Assert) and _has_literal_comparison(node.test)]
+
+
+def test_literal_assert_detector():
+    flagged = ["assert 0.25**10 < 1e-6",
+               "assert 780 + 432_100 == 433_890",
+               "x = 3\nassert x > 0 and -(2 ** 3) <= 1e-6, 'message'",
+               "%matplotlib inline\nassert not (1, 2) == (1, 2)",
+               "assert n_params == 780 + 432_100 + 1_010 == 433_890"]
+    passing = ["assert x < 1e-6",
+               "assert 0.25 ** n < 1e-6",
+               "assert f(2) == 4 and np.pi > 3",
+               "assert True",
+               "!ls\nassert len(rows) == 2 * 3",
+               "assert 0 < x < 1"]
+    for source in flagged:
+        assert len(literal_asserts(source)) == 1, source
+    for source in passing:
+        assert literal_asserts(source) == [], source
+    assert literal_asserts("if ok:\n    assert 1 + 1 == 2") == ["assert 1 + 1 == 2"]
+
+
+ALL_NOTEBOOKS = sorted(p for p in NOTEBOOK_DIR.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: str(p.relative_to(NOTEBOOK_DIR)))
+def test_no_checkpoint_compares_literals_only(path):
+    notebook = nbformat.read(path, as_version=4)
+    found = [f"{path.relative_to(NOTEBOOK_DIR)} cell {index}: {source}"
+             for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
+             for source in literal_asserts(cell.source)]
+    assert not found, "asserts that compare only literals cannot fail:\n" + "\n".join(found)
