@@ -135,13 +135,23 @@ def image_grid(images, titles=None, ncols: int = 10, title: str = "", cmap: str 
     return fig
 
 
-def histograms(arrays: dict, title: str = "", xlabel: str = "", bins: int = 30, range_=None, ylabel: str = "count"):
-    """One histogram panel per named array, side by side with shared axes (week 4)."""
-    fig, axes = subplots(1, len(arrays), sharey=True, squeeze=False)
+def histograms(arrays: dict, title: str = "", xlabel: str = "", bins: int = 30, range_=None, ylabel: str = "count",
+               ncols: int | None = None, panel_size: tuple[float, float] | None = None):
+    """One histogram panel per named array, with shared axes (week 4).
+
+    By default all panels sit side by side in one row; ncols wraps them into rows of ncols panels, and
+    panel_size (width, height in inches, as for subplots) makes each panel smaller so many fit the page.
+    """
+    ncols = max(1, min(ncols or len(arrays), len(arrays)))
+    nrows = int(np.ceil(len(arrays) / ncols))
+    fig, axes = subplots(nrows, ncols, panel_size=panel_size, sharey=True, squeeze=False)
     for ax, (name, values) in zip(axes.flat, arrays.items()):
         ax.hist(np.ravel(values), bins=bins, range=range_, color=PALETTE[0])
         _finish(ax, name, xlabel, None, legend=False)
-    axes.flat[0].set_ylabel(ylabel)
+    for ax in axes.flat[len(arrays):]:
+        ax.set_visible(False)
+    for row in axes:
+        row[0].set_ylabel(ylabel)
     if title:
         fig.suptitle(title)
     return fig
