@@ -6,6 +6,11 @@ the mean, the standard deviation and each seed's value, as a Markdown table for 
 Executed copies go to build/seeds/seed<N>/.
 
     python benchmarks/bench_seeds.py --weeks 2 4 --seeds 0 1 2
+
+On a 2-core machine, seeds can run side by side, one core each (the results do not depend on it):
+
+    WEEKUTILS_THREADS=1 python benchmarks/bench_seeds.py --weeks 6 --seeds 1 --out build/seeds-s1 &
+    WEEKUTILS_THREADS=1 python benchmarks/bench_seeds.py --weeks 6 --seeds 2 --out build/seeds-s2 &
 """
 import argparse
 import json

@@ -1,4 +1,5 @@
 """set_seed, get_device and record."""
+import os
 import random
 
 import numpy as np
@@ -54,3 +55,40 @@ def test_format_value_rounds_sensibly():
 
 def test_record_mimetype_is_namespaced():
     assert RECORD_MIMETYPE.startswith("application/vnd.weekutils")
+
+
+def test_weekutils_seed_replaces_the_notebook_seed(monkeypatch, capsys):
+    monkeypatch.setenv("WEEKUTILS_SEED", "7")
+    first = set_seed(0).random(3)
+    monkeypatch.delenv("WEEKUTILS_SEED")
+    assert np.array_equal(first, set_seed(7).random(3)) and not np.array_equal(first, set_seed(0).random(3))
+    assert "Seed 7, from WEEKUTILS_SEED" in capsys.readouterr().out
+    monkeypatch.setenv("WEEKUTILS_SEED", "-1")
+    with pytest.raises(ValueError, match="WEEKUTILS_SEED must be a non-negative integer"):
+        set_seed(0)
+
+
+def test_set_threads_sets_torch_and_blas(monkeypatch):
+    import torch
+    from threadpoolctl import threadpool_info
+
+    from weekutils.utils import set_threads
+
+    monkeypatch.delenv("WEEKUTILS_THREADS", raising=False)
+    try:
+        assert set_threads(1) == 1 and torch.get_num_threads() == 1
+        assert all(pool["num_threads"] == 1 for pool in threadpool_info())
+        assert set_threads() == (os.cpu_count() or 1) == torch.get_num_threads()
+        monkeypatch.setenv("WEEKUTILS_THREADS", "1")
+        assert set_threads() == 1 and torch.get_num_threads() == 1
+        for bad in ("0", "two"):
+            monkeypatch.setenv("WEEKUTILS_THREADS", bad)
+            with pytest.raises(ValueError, match="WEEKUTILS_THREADS must be a positive integer"):
+                set_threads()
+        monkeypatch.delenv("WEEKUTILS_THREADS")
+        for bad in (0, 1.5, True):
+            with pytest.raises(ValueError, match="threads must be a positive integer"):
+                set_threads(bad)
+    finally:
+        monkeypatch.delenv("WEEKUTILS_THREADS", raising=False)
+        set_threads()

@@ -12,6 +12,7 @@ RECORD_MIMETYPE = "application/vnd.weekutils.record+json"
 
 
 SEED_VARIABLE = "WEEKUTILS_SEED"
+THREADS_VARIABLE = "WEEKUTILS_THREADS"
 
 
 def set_seed(seed: int = 0) -> np.random.Generator:
@@ -44,12 +45,18 @@ def set_threads(threads: int | None = None) -> int:
     Small networks train fastest on one thread: a step is too short to split, and a second thread
     mostly waits, spinning, for the first. When another program (a browser, a second notebook) is
     busy on the same cores, that spinning made small steps 4-5 times slower in benchmarks/bench_threads.py.
-    Convolutional networks do enough work per step to gain from every core.
+    Convolutional networks do enough work per step to gain from every core. The environment variable
+    WEEKUTILS_THREADS, if set, replaces `threads`: the seed benchmarks run notebooks side by side, one core each.
     """
     import torch
     from threadpoolctl import threadpool_limits
 
     cores = os.cpu_count() or 1
+    override = os.environ.get(THREADS_VARIABLE)
+    if override is not None:
+        if not override.isdigit() or int(override) < 1:
+            raise ValueError(f"{THREADS_VARIABLE} must be a positive integer, got {override!r}")
+        threads = int(override)
     if threads is None:
         threads = cores
     if not isinstance(threads, numbers.Integral) or isinstance(threads, bool) or threads < 1:
