@@ -193,3 +193,29 @@ def test_load_params_rejects_wrong_keys_and_shapes(tmp_path):
         TwoLayerNet(7, 6, 3).load_params(tmp_path / "a.npz")
     with pytest.raises(ValueError, match="parameter names differ"):
         MultiLayerNet(7, [5, 5], 3).load_params(tmp_path / "a.npz")
+
+
+def test_save_and_load_agree_on_the_npz_name(tmp_path):
+    net = TwoLayerNet(3, 4, 2, rng=0)
+    assert net.save_params(tmp_path / "model") == tmp_path / "model.npz"
+    assert net.save_params(str(tmp_path / "other.npz")) == tmp_path / "other.npz"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz", "other.npz"]
+    other = TwoLayerNet(3, 4, 2, rng=1)
+    other.load_params(tmp_path / "model")
+    np.testing.assert_array_equal(other.params["W1"], net.params["W1"])
+
+
+def test_interrupted_save_keeps_the_previous_file(tmp_path, monkeypatch):
+    net = TwoLayerNet(3, 4, 2, rng=0)
+    path = net.save_params(tmp_path / "model")
+    good = path.read_bytes()
+
+    def broken_savez(f, **arrays):
+        f.write(b"PK half an archive")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez", broken_savez)
+    with pytest.raises(KeyboardInterrupt):
+        TwoLayerNet(3, 4, 2, rng=5).save_params(path)
+    assert path.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["model.npz"], "no temporary file is left behind"

@@ -26,12 +26,15 @@ def conv_output_size(input_size, filter_size, stride=1, pad=0, strict=False):
     """Output length (input + 2*pad - filter) // stride + 1 of a convolution or pooling (week 5).
 
     Raises ValueError when the filter is larger than the padded input, when
-    stride < 1 or pad < 0.  If (input + 2*pad - filter) is not a multiple of the
+    stride < 1, pad < 0, or the filter or input size is below 1.  If (input + 2*pad - filter) is not a multiple of the
     stride, the last partial window is dropped (floor), exactly like PyTorch;
     pass ``strict=True`` to raise instead.
     """
     if stride < 1 or pad < 0:
         raise ValueError(f"need stride >= 1 and pad >= 0, got stride={stride}, pad={pad}")
+    if filter_size < 1 or input_size < 1:
+        raise ValueError(f"need filter_size >= 1 and input_size >= 1, got filter_size={filter_size}, "
+                         f"input_size={input_size}")
     span = input_size + 2 * pad - filter_size
     if span < 0:
         raise ValueError(

@@ -28,6 +28,14 @@ __all__ = [
 ]
 
 
+def _require_finite_batch(x, what):
+    """Raise ValueError unless x has at least one row and only finite values."""
+    if x.shape[0] == 0:
+        raise ValueError(f"{what} must have at least one row, got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{what} of shape {x.shape} contains non-finite values (NaN or inf)")
+
+
 class MulLayer:
     """Multiply node z = x * y of a computational graph (week 3)."""
 
@@ -226,6 +234,7 @@ class BatchNormalization:
         self.input_shape = x.shape
         x = self._to_2d(x)
         if train_flg:
+            _require_finite_batch(x, "BatchNormalization training input")  # else NaN enters the running stats for good
             mu = x.mean(axis=0)
             xc = x - mu
             var = np.mean(xc**2, axis=0)

@@ -7,6 +7,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from tqdm.auto import tqdm
 
 from . import optim
+from .nets import positive_int
 
 __all__ = ["Trainer", "make_optimizer", "random_shift"]
 
@@ -67,9 +68,13 @@ class Trainer:
                 f"inputs and labels must have the same length: x_train {np.shape(x_train)}, "
                 f"t_train {np.shape(t_train)}, x_test {np.shape(x_test)}, t_test {np.shape(t_test)}"
             )
-        if mini_batch_size < 1 or len(x_train) == 0:
-            raise ValueError(f"need mini_batch_size >= 1 and a non-empty training set, got "
-                             f"mini_batch_size={mini_batch_size}, x_train shape {np.shape(x_train)}")
+        positive_int("mini_batch_size", mini_batch_size)
+        if len(x_train) == 0 or len(x_test) == 0:
+            raise ValueError(f"x_train and x_test must not be empty, got shapes {np.shape(x_train)} and {np.shape(x_test)}")
+        if evaluate_sample_num_per_epoch is not None:
+            positive_int("evaluate_sample_num_per_epoch", evaluate_sample_num_per_epoch)
+        if isinstance(lr_decay, bool) or not isinstance(lr_decay, (int, float, np.number)) or not 0 < lr_decay < math.inf:
+            raise ValueError(f"lr_decay must be a finite number > 0 (1.0 keeps lr constant), got {lr_decay!r}")
         self.network = network
         self.x_train, self.t_train, self.x_test, self.t_test = x_train, t_train, x_test, t_test
         self.epochs = int(epochs)
