@@ -9,6 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from weekutils.files import atomic_path, atomic_write_text
 from weekutils.runner import REPO_ROOT, find_notebooks
 
 SOLUTION_TAG = "solution"
@@ -125,7 +126,8 @@ def _write_korean_font_subset(text: str, dest: Path) -> bool:
     subsetter.populate(text="".join(hangul) + " ")
     subsetter.subset(font)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    subset.save_font(font, str(dest), options)
+    with atomic_path(dest) as tmp:
+        subset.save_font(font, str(tmp), options)
     return True
 
 
@@ -150,7 +152,7 @@ def export_deck(nb, out_dir: Path, stem: str) -> Path:
     resources = {"metadata": {"name": stem}, "weekutils": {"assets": ASSETS, "korean_font": font if has_korean else ""}}
     html, _ = exporter.from_notebook_node(nb, resources=resources)
     html_path = out_dir / f"{stem}.slides.html"
-    html_path.write_text(html, encoding="utf-8")
+    atomic_write_text(html_path, html)  # an interrupted export never leaves half a deck
     return html_path
 
 
@@ -184,7 +186,8 @@ def main(argv=None) -> int:
         before = nbformat.writes(nb)
         apply_slide_metadata(nb)
         if nbformat.writes(nb) != before:
-            nbformat.write(nb, path)
+            with atomic_path(path) as tmp:  # the notebook itself is at stake here
+                nbformat.write(nb, tmp)
             print(f"updated    {path}")
         else:
             print(f"unchanged  {path}")
