@@ -23,7 +23,7 @@ for mod in "${MODULES[@]}"; do
     cp "tests/test_$mod.py" "$work/tests/"
     cat > "$work/pyproject.toml" <<TOML
 [tool.mutmut]
-paths_to_mutate = ["weekutils/$mod.py"]
+source_paths = ["weekutils/$mod.py"]
 pytest_add_cli_args = ["-p", "no:randomly", "-p", "no:cacheprovider", "-q", "-x"]
 pytest_add_cli_args_test_selection = ["tests/test_$mod.py"]
 also_copy = ["conftest.py", "tests"]

@@ -99,7 +99,7 @@ def label_indices(t, y_shape):
             # With N == C a float vector holding a single 1 reads as one one-hot row just as well.
             raise ValueError(f"ambiguous labels of shape {t.shape} for scores {(n, c)}: they look like one one-hot "
                              f"row; pass integer class indices, or one-hot labels of shape {(n, c)}")
-        if not np.all(t == np.round(t)):
+        if not np.all(np.isfinite(t)) or not np.all(t == np.round(t)):  # inf == round(inf)
             raise ValueError(f"index labels must be integers, got dtype {t.dtype}")
         t = t.astype(np.int64)
     if t.size and (t.min() < 0 or t.max() >= c):
