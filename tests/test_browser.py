@@ -118,7 +118,7 @@ def jupyter_lab(workdir: Path, notebooks: Path):
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"JupyterLab did not answer in {SERVER_START_S} s:\n{log.read_text()[-3000:]}")
+                    raise TimeoutError(f"JupyterLab did not answer in {SERVER_START_S} s:\n{log.read_text()[-3000:]}") from None
                 time.sleep(0.5)
         yield lab
     finally:

@@ -5,8 +5,16 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from weekutils.functions import (cross_entropy_error, label_indices, log_softmax, mean_squared_error, relu,
-                                 sigmoid, softmax, step_function)
+from weekutils.functions import (
+    cross_entropy_error,
+    label_indices,
+    log_softmax,
+    mean_squared_error,
+    relu,
+    sigmoid,
+    softmax,
+    step_function,
+)
 
 RNG = np.random.default_rng(0)
 T = torch.from_numpy

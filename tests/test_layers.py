@@ -6,8 +6,18 @@ import torch
 import torch.nn.functional as F
 
 from weekutils.gradient import numerical_gradient, relative_error
-from weekutils.layers import (Affine, AddLayer, BatchNormalization, Convolution, Dropout, MulLayer, Pooling, Relu,
-                              Sigmoid, SoftmaxWithLoss)
+from weekutils.layers import (
+    AddLayer,
+    Affine,
+    BatchNormalization,
+    Convolution,
+    Dropout,
+    MulLayer,
+    Pooling,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+)
 
 TOL = 1e-10
 

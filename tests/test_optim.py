@@ -35,7 +35,7 @@ def test_optimizer_follows_torch_for_50_steps(ours, theirs):
     arrays = dict(params)  # the same array objects: update must work in place
     start = {k: v.copy() for k, v in params.items()}
     opt, topt = ours(), theirs(list(tparams.values()))
-    for step in range(50):
+    for _ in range(50):
         # Each side computes its gradient at its *own* current point (torch by autograd): a wrong
         # step then also changes every later gradient, instead of both being fed the same numbers.
         grads = {k: _np_loss_grad(v, curv[k]) for k, v in params.items()}

@@ -10,9 +10,9 @@ Every network takes ``rng`` (a numpy Generator, a seed, or None) and ``dtype``
 read or written.
 """
 
-from collections import OrderedDict
 import numbers
 import zipfile
+from collections import OrderedDict
 from contextlib import contextmanager
 
 import numpy as np
