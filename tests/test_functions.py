@@ -128,13 +128,16 @@ def test_float_index_labels_are_accepted_when_whole_numbers():
             label_indices(np.array(bad), (4, 3))
 
 
-@pytest.mark.parametrize("t, row", [
-    ([[0, 0, 0], [1, 0, 0]], "row 0 is [0, 0, 0]"),
-    ([[1, 0, 0], [0, 1, 1]], "row 1 is [0, 1, 1]"),
-    ([[1, 0, 0], [0, 0.5, 0.5]], "row 1 is [0.0, 0.5, 0.5]"),
-    ([[1, 0, 0], [0, 2, 0]], "row 1 is [0, 2, 0]"),
-    ([[1, 0, 0], [0, -1, 1]], "row 1 is [0, -1, 1]"),
-])
+@pytest.mark.parametrize(
+    "t, row",
+    [
+        ([[0, 0, 0], [1, 0, 0]], "row 0 is [0, 0, 0]"),
+        ([[1, 0, 0], [0, 1, 1]], "row 1 is [0, 1, 1]"),
+        ([[1, 0, 0], [0, 0.5, 0.5]], "row 1 is [0.0, 0.5, 0.5]"),
+        ([[1, 0, 0], [0, 2, 0]], "row 1 is [0, 2, 0]"),
+        ([[1, 0, 0], [0, -1, 1]], "row 1 is [0, -1, 1]"),
+    ],
+)
 def test_one_hot_rows_need_exactly_one_one(t, row):
     with pytest.raises(ValueError) as info:
         label_indices(np.array(t), (2, 3))

@@ -29,7 +29,7 @@ def im2col_loops(x, fh, fw, stride, pad):
     col = np.zeros((N, C, fh, fw, oh, ow))
     for y in range(fh):
         for xx in range(fw):
-            col[:, :, y, xx] = img[:, :, y:y + stride * oh:stride, xx:xx + stride * ow:stride]
+            col[:, :, y, xx] = img[:, :, y : y + stride * oh : stride, xx : xx + stride * ow : stride]
     return col.transpose(0, 4, 5, 1, 2, 3).reshape(N * oh * ow, -1)
 
 
@@ -117,22 +117,32 @@ def test_strict_accepts_sizes_that_fit_and_defaults_are_stride_1_pad_0():
     np.testing.assert_array_equal(col2im(col, x.shape, 2, 2), col2im(col, x.shape, 2, 2, stride=1, pad=0))
 
 
-@pytest.mark.parametrize("input_size, filter_size, stride, pad, message", [
-    (5, 0, 1, 0, "need filter_size >= 1 and input_size >= 1, got filter_size=0, input_size=5"),
-    (0, 1, 1, 0, "need filter_size >= 1 and input_size >= 1, got filter_size=1, input_size=0"),
-    (5, 3, 0, 0, "need stride >= 1 and pad >= 0, got stride=0, pad=0"),
-    (5, 3, 1, -1, "need stride >= 1 and pad >= 0, got stride=1, pad=-1"),
-    (4, 6, 1, 0, "filter of size 6 is larger than the padded input of size 4 + 2*0 = 4"),
-    (9, 4, 2, 1, "(input 9 + 2*pad 1 - filter 4) = 7 is not a multiple of stride 2"),
-])
+@pytest.mark.parametrize(
+    "input_size, filter_size, stride, pad, message",
+    [
+        (5, 0, 1, 0, "need filter_size >= 1 and input_size >= 1, got filter_size=0, input_size=5"),
+        (0, 1, 1, 0, "need filter_size >= 1 and input_size >= 1, got filter_size=1, input_size=0"),
+        (5, 3, 0, 0, "need stride >= 1 and pad >= 0, got stride=0, pad=0"),
+        (5, 3, 1, -1, "need stride >= 1 and pad >= 0, got stride=1, pad=-1"),
+        (4, 6, 1, 0, "filter of size 6 is larger than the padded input of size 4 + 2*0 = 4"),
+        (9, 4, 2, 1, "(input 9 + 2*pad 1 - filter 4) = 7 is not a multiple of stride 2"),
+    ],
+)
 def test_conv_output_size_messages(input_size, filter_size, stride, pad, message):
     with pytest.raises(ValueError) as info:
         conv_output_size(input_size, filter_size, stride, pad, strict=True)
     assert str(info.value) == message
 
 
-@pytest.mark.parametrize("shape, k, stride, pad", [((1, 2, 5, 6), (3, 3), 1, 2), ((2, 1, 4, 4), (2, 3), 2, 3),
-                                                   ((1, 1, 6, 6), (2, 2), 2, 0), ((1, 1, 7, 6), (2, 2), 2, 0)])
+@pytest.mark.parametrize(
+    "shape, k, stride, pad",
+    [
+        ((1, 2, 5, 6), (3, 3), 1, 2),
+        ((2, 1, 4, 4), (2, 3), 2, 3),
+        ((1, 1, 6, 6), (2, 2), 2, 0),
+        ((1, 1, 7, 6), (2, 2), 2, 0),
+    ],
+)
 def test_other_paddings_tiles_and_float32(shape, k, stride, pad):
     from weekutils.im2col import fold, tiles, unfold, windows
 
@@ -148,8 +158,9 @@ def test_other_paddings_tiles_and_float32(shape, k, stride, pad):
     v = windows(x, *k, stride, pad, pad_value=-5.0)
     if pad:
         assert v[0, 0, 0, 0, 0, 0] == -5.0  # top-left window starts in the padding
-    assert tiles(shape, *k, stride, pad) == (k[0] == k[1] == stride and pad == 0 and shape[2] % stride == 0
-                                             and shape[3] % stride == 0)
+    assert tiles(shape, *k, stride, pad) == (
+        k[0] == k[1] == stride and pad == 0 and shape[2] % stride == 0 and shape[3] % stride == 0
+    )
 
 
 def test_tiles_needs_every_condition():

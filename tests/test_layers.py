@@ -61,6 +61,7 @@ def check_layer_gradients(layer, x, params=(), forward=None, seed=5):
 
 # ---------------------------------------------------------------- week 3 layers
 
+
 def test_mul_and_add_layers_shopping_example():
     apple, n, tax = 100, 2, 1.1
     mul_apple, mul_tax = MulLayer(), MulLayer()
@@ -157,6 +158,7 @@ def test_softmax_with_loss_is_stable_at_extreme_logits():
 
 
 # ---------------------------------------------------------------- week 4 layers
+
 
 def test_dropout_is_inverted_and_seeded():
     x = np.ones((200, 50))
@@ -341,9 +343,12 @@ def test_pooling_output_size_has_plus_one():
 
 # ---------------------------------------------------------------- bad input
 
+
 def test_convolution_wrong_channel_count():
     layer = Convolution(np.zeros((4, 3, 3, 3)), np.zeros(4))
-    with pytest.raises(ValueError, match=r"expects input with 3 channels \(shape \(N, 3, H, W\)\), got shape \(2, 1, 8, 8\)"):
+    with pytest.raises(
+        ValueError, match=r"expects input with 3 channels \(shape \(N, 3, H, W\)\), got shape \(2, 1, 8, 8\)"
+    ):
         layer.forward(np.zeros((2, 1, 8, 8)))
     with pytest.raises(ValueError, match=r"got shape \(3, 8, 8\)"):
         layer.forward(np.zeros((3, 8, 8)))
@@ -367,7 +372,9 @@ def test_pooling_bad_arguments():
 
 
 def test_affine_wrong_feature_count():
-    with pytest.raises(ValueError, match=r"expects input with 6 features per sample \(shape \(N, 6\)\), got shape \(2, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"expects input with 6 features per sample \(shape \(N, 6\)\), got shape \(2, 5\)"
+    ):
         Affine(np.zeros((6, 2)), np.zeros(2)).forward(np.zeros((2, 5)))
 
 
@@ -382,6 +389,7 @@ def test_softmax_with_loss_label_length_and_non_finite():
 
 
 # ---------------------------------------------------------------- defaults, state over several steps, float32
+
 
 @pytest.mark.parametrize("shape, momentum", [((6, 3), 0.9), ((3, 3, 2, 2), 0.7), ((1, 3, 2, 2), 0.9)])
 def test_batchnorm_running_statistics_follow_torch_over_several_steps(shape, momentum):
@@ -403,7 +411,9 @@ def test_batchnorm_running_statistics_follow_torch_over_several_steps(shape, mom
 
 def test_batchnorm_running_variance_of_a_single_row_batch():
     """n = 1 has no unbiased variance; the biased one (0) is used, so nothing divides by zero."""
-    layer = BatchNormalization(np.ones(2), np.zeros(2), running_mean=np.array([1.0, 2.0]), running_var=np.array([4.0, 8.0]))
+    layer = BatchNormalization(
+        np.ones(2), np.zeros(2), running_mean=np.array([1.0, 2.0]), running_var=np.array([4.0, 8.0])
+    )
     with np.errstate(divide="raise", invalid="raise"):
         layer.forward(np.array([[3.0, -2.0]]))
     np.testing.assert_allclose(layer.running_mean, [0.9 * 1 + 0.1 * 3, 0.9 * 2 + 0.1 * -2], rtol=1e-15)
@@ -436,7 +446,9 @@ def test_batchnorm_rejects_non_finite_training_batches_and_keeps_its_statistics(
     assert str(info.value) == "BatchNormalization training input must have at least one row, got shape (0, 2)"
     with pytest.raises(ValueError) as info:
         layer.forward(np.array([[np.nan, 0.0]]))
-    assert str(info.value) == "BatchNormalization training input of shape (1, 2) contains non-finite values (NaN or inf)"
+    assert (
+        str(info.value) == "BatchNormalization training input of shape (1, 2) contains non-finite values (NaN or inf)"
+    )
 
 
 def test_batchnorm_eval_after_train_uses_eval_backward():
@@ -521,8 +533,12 @@ def test_layer_defaults():
     conv = Convolution(W, b)
     assert (conv.stride, conv.pad, conv.input_grad) == (1, 0, True)
     x = r.standard_normal((1, 1, 5, 5))
-    np.testing.assert_allclose(conv.forward(x), F.conv2d(torch.from_numpy(x), torch.from_numpy(W), torch.from_numpy(b)).numpy(),
-                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        conv.forward(x),
+        F.conv2d(torch.from_numpy(x), torch.from_numpy(W), torch.from_numpy(b)).numpy(),
+        rtol=0,
+        atol=1e-12,
+    )
     pool = Pooling(2, 3)
     assert (pool.stride, pool.pad, pool.mode) == (2, 0, "max")
     loss = SoftmaxWithLoss()

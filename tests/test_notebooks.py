@@ -1,4 +1,5 @@
 """Notebook hygiene: six weeks, committed without outputs, generic python3 kernel, d2l structure."""
+
 import re
 
 import nbformat

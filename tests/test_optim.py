@@ -70,18 +70,32 @@ def test_default_settings():
     assert (a.lr, a.beta1, a.beta2, a.eps, a.iter) == (0.001, 0.9, 0.999, 1e-8, 0)
 
 
-@pytest.mark.parametrize("make, name, value", [
-    (lambda v: SGD(lr=v), "lr", -1e-9), (lambda v: SGD(lr=v), "lr", float("inf")), (lambda v: SGD(lr=v), "lr", True),
-    (lambda v: SGD(lr=v), "lr", None),
-    (lambda v: Momentum(lr=v), "lr", -0.1), (lambda v: Momentum(momentum=v), "momentum", -0.1),
-    (lambda v: Momentum(momentum=v), "momentum", 1.0),
-    (lambda v: AdaGrad(lr=v), "lr", -0.1), (lambda v: AdaGrad(eps=v), "eps", 0.0),
-    (lambda v: AdaGrad(eps=v), "eps", -1e-10), (lambda v: AdaGrad(eps=v), "eps", float("nan")),
-    (lambda v: RMSprop(lr=v), "lr", -0.1), (lambda v: RMSprop(decay_rate=v), "decay_rate", 1.0),
-    (lambda v: RMSprop(decay_rate=v), "decay_rate", -0.01), (lambda v: RMSprop(eps=v), "eps", 0),
-    (lambda v: Adam(lr=v), "lr", -0.1), (lambda v: Adam(beta1=v), "beta1", 1.0), (lambda v: Adam(beta1=v), "beta1", -0.1),
-    (lambda v: Adam(beta2=v), "beta2", 1.0), (lambda v: Adam(beta2=v), "beta2", -1e-3), (lambda v: Adam(eps=v), "eps", 0.0),
-])
+@pytest.mark.parametrize(
+    "make, name, value",
+    [
+        (lambda v: SGD(lr=v), "lr", -1e-9),
+        (lambda v: SGD(lr=v), "lr", float("inf")),
+        (lambda v: SGD(lr=v), "lr", True),
+        (lambda v: SGD(lr=v), "lr", None),
+        (lambda v: Momentum(lr=v), "lr", -0.1),
+        (lambda v: Momentum(momentum=v), "momentum", -0.1),
+        (lambda v: Momentum(momentum=v), "momentum", 1.0),
+        (lambda v: AdaGrad(lr=v), "lr", -0.1),
+        (lambda v: AdaGrad(eps=v), "eps", 0.0),
+        (lambda v: AdaGrad(eps=v), "eps", -1e-10),
+        (lambda v: AdaGrad(eps=v), "eps", float("nan")),
+        (lambda v: RMSprop(lr=v), "lr", -0.1),
+        (lambda v: RMSprop(decay_rate=v), "decay_rate", 1.0),
+        (lambda v: RMSprop(decay_rate=v), "decay_rate", -0.01),
+        (lambda v: RMSprop(eps=v), "eps", 0),
+        (lambda v: Adam(lr=v), "lr", -0.1),
+        (lambda v: Adam(beta1=v), "beta1", 1.0),
+        (lambda v: Adam(beta1=v), "beta1", -0.1),
+        (lambda v: Adam(beta2=v), "beta2", 1.0),
+        (lambda v: Adam(beta2=v), "beta2", -1e-3),
+        (lambda v: Adam(eps=v), "eps", 0.0),
+    ],
+)
 def test_settings_out_of_range_are_rejected_with_the_range(make, name, value):
     with pytest.raises(ValueError) as info:
         make(value)
@@ -95,12 +109,21 @@ def test_settings_out_of_range_are_rejected_with_the_range(make, name, value):
         assert ">= 0" in message
 
 
-@pytest.mark.parametrize("make", [
-    lambda: SGD(lr=0), lambda: Momentum(lr=0, momentum=0), lambda: Momentum(momentum=0.999999),
-    lambda: AdaGrad(lr=0, eps=1e-300), lambda: RMSprop(decay_rate=0), lambda: RMSprop(decay_rate=0.999999, eps=1e-300),
-    lambda: Adam(lr=0, beta1=0, beta2=0), lambda: Adam(beta1=0.999999, beta2=0.999999, eps=1e-300),
-    lambda: SGD(lr=np.float32(0.1)), lambda: Adam(lr=1),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: SGD(lr=0),
+        lambda: Momentum(lr=0, momentum=0),
+        lambda: Momentum(momentum=0.999999),
+        lambda: AdaGrad(lr=0, eps=1e-300),
+        lambda: RMSprop(decay_rate=0),
+        lambda: RMSprop(decay_rate=0.999999, eps=1e-300),
+        lambda: Adam(lr=0, beta1=0, beta2=0),
+        lambda: Adam(beta1=0.999999, beta2=0.999999, eps=1e-300),
+        lambda: SGD(lr=np.float32(0.1)),
+        lambda: Adam(lr=1),
+    ],
+)
 def test_settings_at_the_edges_of_the_range_are_accepted(make):
     opt = make()
     p = {"x": np.ones(2)}
@@ -141,11 +164,15 @@ def test_momentum_equals_book_form_with_constant_lr():
     np.testing.assert_allclose(p["x"], q, rtol=0, atol=1e-12)
 
 
-@pytest.mark.parametrize("ours, theirs", [
-    (lambda: AdaGrad(lr=0.1), lambda p: torch.optim.Adagrad(p, lr=0.1)),
-    (lambda: RMSprop(lr=0.1), lambda p: torch.optim.RMSprop(p, lr=0.1)),
-    (lambda: Adam(lr=0.1), lambda p: torch.optim.Adam(p, lr=0.1)),
-], ids=["adagrad", "rmsprop", "adam"])
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [
+        (lambda: AdaGrad(lr=0.1), lambda p: torch.optim.Adagrad(p, lr=0.1)),
+        (lambda: RMSprop(lr=0.1), lambda p: torch.optim.RMSprop(p, lr=0.1)),
+        (lambda: Adam(lr=0.1), lambda p: torch.optim.Adam(p, lr=0.1)),
+    ],
+    ids=["adagrad", "rmsprop", "adam"],
+)
 def test_eps_matters_for_gradients_as_small_as_eps(ours, theirs):
     """With |g| near eps the step depends on eps's value (and sign): compare with torch there."""
     g = np.array([1e-10, -3e-10, 1e-8, 0.0])

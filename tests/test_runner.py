@@ -1,4 +1,5 @@
 """`weekutils run` / `doctor`: executing notebooks, collecting records, the summary and exit codes."""
+
 import os
 import signal
 import subprocess
@@ -26,9 +27,16 @@ def _write(path, *sources):
 def tiny_course(tmp_path):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
-    _write(notebooks / "week1_ok.ipynb", "from weekutils import record",
-           "record('test accuracy', 0.98765, floor=0.97)\nrecord('epochs', 3)")
-    _write(notebooks / "week2_broken.ipynb", "from weekutils import record\nrecord('partial', 1.5)", "raise ValueError('shape (3, 4) expected')")
+    _write(
+        notebooks / "week1_ok.ipynb",
+        "from weekutils import record",
+        "record('test accuracy', 0.98765, floor=0.97)\nrecord('epochs', 3)",
+    )
+    _write(
+        notebooks / "week2_broken.ipynb",
+        "from weekutils import record\nrecord('partial', 1.5)",
+        "raise ValueError('shape (3, 4) expected')",
+    )
     return notebooks
 
 
@@ -48,8 +56,16 @@ def test_run_writes_executed_copies_html_and_a_summary(tiny_course, tmp_path, ca
     assert "1 of 2 notebooks ran cleanly" in printed
     assert "TCP" not in printed + errors and "encryption" not in printed + errors
     index = (out / "index.html").read_text(encoding="utf-8")
-    for text in ('<a href="week1_ok.html">week1_ok</a>', '<a href="week2_broken.html">', "FAILED",
-                 "test accuracy = 0.9877", "(floor 0.97)", "ValueError: shape (3, 4) expected", "numpy ", "torch "):
+    for text in (
+        '<a href="week1_ok.html">week1_ok</a>',
+        '<a href="week2_broken.html">',
+        "FAILED",
+        "test accuracy = 0.9877",
+        "(floor 0.97)",
+        "ValueError: shape (3, 4) expected",
+        "numpy ",
+        "torch ",
+    ):
         assert text in index, text
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")], "no temporary files are left"
 
@@ -63,11 +79,19 @@ def test_run_selects_weeks(tiny_course):
 def test_summary_table_layout(tiny_course):
     from weekutils.runner import NotebookResult
 
-    table = format_summary([
-        NotebookResult(3, tiny_course / "week3_x.ipynb", "ok", 12.34, {"acc": 0.9, "train seconds": 45.5319},
-                       floors={"acc": 0.85}),
-        NotebookResult(12, tiny_course / "week12_long_name.ipynb", "FAILED", 1.0, {}, "KeyError: 'x'"),
-    ])
+    table = format_summary(
+        [
+            NotebookResult(
+                3,
+                tiny_course / "week3_x.ipynb",
+                "ok",
+                12.34,
+                {"acc": 0.9, "train seconds": 45.5319},
+                floors={"acc": 0.85},
+            ),
+            NotebookResult(12, tiny_course / "week12_long_name.ipynb", "FAILED", 1.0, {}, "KeyError: 'x'"),
+        ]
+    )
     assert table.splitlines() == [
         "week  notebook          status  seconds",
         "----  ----------------  ------  -------",
@@ -107,8 +131,10 @@ def test_cli_out_pointing_at_a_file_fails_before_running(tmp_path, capsys, monke
 
     monkeypatch.setattr(weekutils.runner, "run_notebook", lambda *a, **k: pytest.fail("a notebook ran"))
     (tmp_path / "file").write_text("x")
-    for out, message in [(tmp_path / "file", "is a file, not a folder"),
-                         (tmp_path / "file" / "sub", "is not writable: Not a directory")]:
+    for out, message in [
+        (tmp_path / "file", "is a file, not a folder"),
+        (tmp_path / "file" / "sub", "is not writable: Not a directory"),
+    ]:
         with pytest.raises(SystemExit) as exit_info:
             cli.main(["run", "1", "--out", str(out)])
         err = capsys.readouterr().err
@@ -133,15 +159,24 @@ def test_ctrl_c_stops_the_run_kills_its_kernel_and_keeps_finished_weeks(tmp_path
     notebooks.mkdir()
     pid_file, started = tmp_path / "kernel.pid", tmp_path / "started"
     _write(notebooks / "week1_quick.ipynb", "print('done')")
-    _write(notebooks / "week2_slow.ipynb",
-           f"import os, pathlib, time\npathlib.Path({str(pid_file)!r}).write_text(str(os.getpid()))\n"
-           f"pathlib.Path({str(started)!r}).touch()\ntime.sleep(60)")
+    _write(
+        notebooks / "week2_slow.ipynb",
+        f"import os, pathlib, time\npathlib.Path({str(pid_file)!r}).write_text(str(os.getpid()))\n"
+        f"pathlib.Path({str(started)!r}).touch()\ntime.sleep(60)",
+    )
     _write(notebooks / "week3_never.ipynb", "print('never')")
     out = tmp_path / "build"
-    code = ("import sys; from weekutils import cli, runner; runner.NOTEBOOK_DIR = runner.Path(sys.argv[1]); "
-            "sys.exit(cli.main(['run', '--out', sys.argv[2], '--timeout', '120']))")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(notebooks), str(out)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    code = (
+        "import sys; from weekutils import cli, runner; runner.NOTEBOOK_DIR = runner.Path(sys.argv[1]); "
+        "sys.exit(cli.main(['run', '--out', sys.argv[2], '--timeout', '120']))"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(notebooks), str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         deadline = time.monotonic() + 90
         while not started.exists():
@@ -181,5 +216,14 @@ def test_cli_unknown_week_exits_with_usage_error(capsys):
 def test_doctor_reports_versions_threads_and_data(capsys):
     assert cli.main(["doctor"]) == 0
     out = capsys.readouterr().out
-    for word in ("Python", "torch", "torchvision", "numpy", "device", "torch threads", "MNIST source", "bundled data OK"):
+    for word in (
+        "Python",
+        "torch",
+        "torchvision",
+        "numpy",
+        "device",
+        "torch threads",
+        "MNIST source",
+        "bundled data OK",
+    ):
         assert word in out

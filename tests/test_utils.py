@@ -1,4 +1,5 @@
 """set_seed, get_device and record."""
+
 import random
 
 import numpy as np

@@ -3,6 +3,7 @@
 Submodules: data, utils, plot (all weeks); functions, gradient, layers, optim, nets, train, im2col
 (the NumPy-from-scratch core, weeks 1-6); runner, slides and cli (the `weekutils` command).
 """
+
 from weekutils.data import load_mnist, mnist_dataloaders
 from weekutils.utils import get_device, record, set_seed
 

@@ -1,12 +1,18 @@
 """What `weekutils doctor` and build/index.html report about the machine: versions, device, threads (week 1)."""
+
 from __future__ import annotations
 
 import os
 import platform
 import sys
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "WEEKUTILS_DATA",
-                    "WEEKUTILS_PRESENTATION")
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "WEEKUTILS_DATA",
+    "WEEKUTILS_PRESENTATION",
+)
 
 
 def environment_lines() -> list[str]:

@@ -1,4 +1,5 @@
 """Writing files so that an interruption never leaves half a file behind (weeks 3-6, course tooling)."""
+
 from __future__ import annotations
 
 import os

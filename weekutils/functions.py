@@ -73,8 +73,9 @@ def _one_hot_indices(t):
     bad = ~(np.all((t == 0) | (t == 1), axis=1) & (np.count_nonzero(t, axis=1) == 1))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"one-hot labels must have exactly one 1 (and 0s elsewhere) in every row; "
-                         f"row {row} is {t[row].tolist()}")
+        raise ValueError(
+            f"one-hot labels must have exactly one 1 (and 0s elsewhere) in every row; row {row} is {t[row].tolist()}"
+        )
     return t.argmax(axis=1)
 
 
@@ -85,8 +86,7 @@ def label_indices(t, y_shape):
     if t.ndim == 2:
         if t.shape != (n, c):
             raise ValueError(
-                f"one-hot labels must have shape (N, C) = {(n, c)} to match the scores, "
-                f"got shape {t.shape}"
+                f"one-hot labels must have shape (N, C) = {(n, c)} to match the scores, got shape {t.shape}"
             )
         return _one_hot_indices(t)
     if t.ndim != 1 or t.shape[0] != n:
@@ -97,8 +97,10 @@ def label_indices(t, y_shape):
     if not np.issubdtype(t.dtype, np.integer):
         if n == c > 1 and np.all((t == 0) | (t == 1)) and np.count_nonzero(t) == 1:
             # With N == C a float vector holding a single 1 reads as one one-hot row just as well.
-            raise ValueError(f"ambiguous labels of shape {t.shape} for scores {(n, c)}: they look like one one-hot "
-                             f"row; pass integer class indices, or one-hot labels of shape {(n, c)}")
+            raise ValueError(
+                f"ambiguous labels of shape {t.shape} for scores {(n, c)}: they look like one one-hot "
+                f"row; pass integer class indices, or one-hot labels of shape {(n, c)}"
+            )
         if not np.all(np.isfinite(t)) or not np.all(t == np.round(t)):  # inf == round(inf)
             raise ValueError(f"index labels must be integers, got dtype {t.dtype}")
         t = t.astype(np.int64)

@@ -336,8 +336,9 @@ class Pooling:
         ow = conv_output_size(W, self.pool_w, self.stride, self.pad)
         k = self.pool_h * self.pool_w
         # One copy puts the k elements of each window in k contiguous slabs: (N, C, k, oh*ow).
-        cols = unfold(x, self.pool_h, self.pool_w, self.stride, self.pad,
-                      pad_value=-np.inf if self.mode == "max" else 0.0).reshape(N, C, k, oh * ow)
+        cols = unfold(
+            x, self.pool_h, self.pool_w, self.stride, self.pad, pad_value=-np.inf if self.mode == "max" else 0.0
+        ).reshape(N, C, k, oh * ow)
         if self.mode == "avg":
             return cols.mean(axis=2).reshape(N, C, oh, ow)
         out = cols[:, :, 0].copy()

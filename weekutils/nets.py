@@ -34,7 +34,9 @@ def init_std(weight_init_std, fan_in):
             return np.sqrt(2.0 / fan_in)  # He: keeps activation variance through ReLU layers
         if name in ("sigmoid", "xavier"):
             return np.sqrt(1.0 / fan_in)  # Xavier (as in the book): for sigmoid/tanh layers
-        raise ValueError(f"weight_init_std must be 'relu', 'he', 'sigmoid', 'xavier' or a number, got {weight_init_std!r}")
+        raise ValueError(
+            f"weight_init_std must be 'relu', 'he', 'sigmoid', 'xavier' or a number, got {weight_init_std!r}"
+        )
     return float(weight_init_std)
 
 
@@ -53,8 +55,10 @@ def _check_batch(x, what="input"):
 
 def _read_npz(path):
     """All arrays of an .npz file as a dict; ValueError naming the file if it is not a clean .npz."""
-    unreadable = ValueError(f"{str(path)!r} is not a readable .npz parameter file "
-                            "(empty, truncated, corrupt, or not written by save_params)")
+    unreadable = ValueError(
+        f"{str(path)!r} is not a readable .npz parameter file "
+        "(empty, truncated, corrupt, or not written by save_params)"
+    )
     try:
         f = np.load(path, allow_pickle=False)
         if not isinstance(f, np.lib.npyio.NpzFile):  # a lone .npy array under an .npz name
@@ -123,12 +127,14 @@ class _LayerNet:
         t = label_indices(t, (n, self.output_size))
         correct = 0
         for i in range(0, n, batch_size):
-            y = self.predict(x[i:i + batch_size], train_flg=False)
+            y = self.predict(x[i : i + batch_size], train_flg=False)
             # argmax of NaN scores is 0, which would count as a (wrong or right) guess without a word.
             if not np.all(np.isfinite(y)):
-                raise ValueError(f"accuracy: the network's scores for samples {i}..{i + len(y) - 1} "
-                                 "contain NaN or inf (diverged training?)")
-            correct += int(np.sum(y.argmax(axis=1) == t[i:i + batch_size]))
+                raise ValueError(
+                    f"accuracy: the network's scores for samples {i}..{i + len(y) - 1} "
+                    "contain NaN or inf (diverged training?)"
+                )
+            correct += int(np.sum(y.argmax(axis=1) == t[i : i + batch_size]))
         return correct / n
 
     def gradient(self, x, t):
@@ -145,8 +151,10 @@ class _LayerNet:
 
     def numerical_gradient(self, x, t, h=1e-5):
         """Gradients of the loss by central differences: slow, for checking backprop (weeks 3-6)."""
+
         def f(_):
             return self.loss(x, t, train_flg=True)
+
         return {key: numerical_gradient(f, self.params[key], h) for key in self.params}
 
     def _weight_names(self):
@@ -182,12 +190,15 @@ class _LayerNet:
         loaded = _read_npz(path)
         names = set(loaded)
         if names != set(arrays):
-            raise ValueError(f"{str(path)!r}: parameter names differ: file has {sorted(names)}, "
-                             f"network expects {sorted(arrays)}")
+            raise ValueError(
+                f"{str(path)!r}: parameter names differ: file has {sorted(names)}, network expects {sorted(arrays)}"
+            )
         for key, a in arrays.items():
             if loaded[key].shape != a.shape:
-                raise ValueError(f"{str(path)!r}: parameter {key!r}: network expects shape {a.shape}, "
-                                 f"file has shape {loaded[key].shape}")
+                raise ValueError(
+                    f"{str(path)!r}: parameter {key!r}: network expects shape {a.shape}, "
+                    f"file has shape {loaded[key].shape}"
+                )
             if not np.issubdtype(loaded[key].dtype, np.number):
                 raise ValueError(f"{str(path)!r}: parameter {key!r} has non-numeric dtype {loaded[key].dtype}")
         for key, a in arrays.items():
@@ -224,9 +235,20 @@ class MultiLayerNet(_LayerNet):
     ``net.frozen_dropout()``) or ``use_dropout=False``.
     """
 
-    def __init__(self, input_size, hidden_size_list, output_size, activation="relu", weight_init_std="relu",
-                 weight_decay_lambda=0, use_dropout=False, dropout_ratio=0.5, use_batchnorm=False,
-                 rng=None, dtype=np.float64):
+    def __init__(
+        self,
+        input_size,
+        hidden_size_list,
+        output_size,
+        activation="relu",
+        weight_init_std="relu",
+        weight_decay_lambda=0,
+        use_dropout=False,
+        dropout_ratio=0.5,
+        use_batchnorm=False,
+        rng=None,
+        dtype=np.float64,
+    ):
         super().__init__(rng, dtype)
         activations = {"relu": Relu, "sigmoid": Sigmoid}
         if activation not in activations:
@@ -265,15 +287,26 @@ class MultiLayerNet(_LayerNet):
 class SimpleConvNet(_LayerNet):
     """Conv - ReLU - Pool(2x2) - Affine - ReLU - Affine - SoftmaxWithLoss, the book's CNN (week 6)."""
 
-    def __init__(self, input_dim=(1, 28, 28), conv_param=None, hidden_size=100, output_size=10,
-                 weight_init_std="he", rng=None, dtype=np.float64):
+    def __init__(
+        self,
+        input_dim=(1, 28, 28),
+        conv_param=None,
+        hidden_size=100,
+        output_size=10,
+        weight_init_std="he",
+        rng=None,
+        dtype=np.float64,
+    ):
         super().__init__(rng, dtype)
         cp = {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1}
         unknown = sorted(set(conv_param or {}) - set(cp))
         if unknown:  # a typo such as 'filtersize' would otherwise silently keep the default
             raise ValueError(f"unknown conv_param key(s) {unknown}; accepted keys: {sorted(cp)}")
         cp.update(conv_param or {})
-        fn, fs = positive_int("conv_param['filter_num']", cp["filter_num"]), positive_int("conv_param['filter_size']", cp["filter_size"])
+        fn, fs = (
+            positive_int("conv_param['filter_num']", cp["filter_num"]),
+            positive_int("conv_param['filter_size']", cp["filter_size"]),
+        )
         pad, stride = cp["pad"], cp["stride"]
         if len(input_dim) != 3:
             raise ValueError(f"input_dim must be (C, H, W), got {input_dim!r}")
@@ -300,7 +333,10 @@ class SimpleConvNet(_LayerNet):
         self.layers["Relu2"] = Relu()
         self.layers["Affine2"] = Affine(W3, b3)
         self.grad_sources = {
-            "W1": ("Conv1", "dW"), "b1": ("Conv1", "db"),
-            "W2": ("Affine1", "dW"), "b2": ("Affine1", "db"),
-            "W3": ("Affine2", "dW"), "b3": ("Affine2", "db"),
+            "W1": ("Conv1", "dW"),
+            "b1": ("Conv1", "db"),
+            "W2": ("Affine1", "dW"),
+            "b2": ("Affine1", "db"),
+            "W3": ("Affine2", "dW"),
+            "b3": ("Affine2", "db"),
         }

@@ -32,8 +32,9 @@ def _checked_grads(params, grads):
             raise ValueError(f"no gradient for parameter {key!r}; grads has {sorted(grads)}")
         if np.shape(grads[key]) != np.shape(p):
             # NumPy would broadcast e.g. a (1, 4) gradient into a (3, 4) parameter without complaint.
-            raise ValueError(f"gradient for {key!r} has shape {np.shape(grads[key])}, "
-                             f"expected the parameter's shape {np.shape(p)}")
+            raise ValueError(
+                f"gradient for {key!r} has shape {np.shape(grads[key])}, expected the parameter's shape {np.shape(p)}"
+            )
     return grads
 
 

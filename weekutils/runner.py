@@ -1,4 +1,5 @@
 """Execute the course notebooks headless, keep executed copies and HTML, and summarise their results."""
+
 from __future__ import annotations
 
 import asyncio
@@ -133,8 +134,13 @@ def run_notebook(path: Path, week: int, out_dir: Path, timeout_s: int = 1200) ->
         # IPC sockets in a private folder instead of TCP ports: nothing listens on the network,
         # and ipykernel no longer warns "Kernel is running over TCP without encryption".
         config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
-        client = NotebookClient(nb, timeout=timeout_s, kernel_name="python3", config=config,
-                                resources={"metadata": {"path": str(path.parent)}})
+        client = NotebookClient(
+            nb,
+            timeout=timeout_s,
+            kernel_name="python3",
+            config=config,
+            resources={"metadata": {"path": str(path.parent)}},
+        )
         interrupted = _stop_on_ctrl_c(client)
         start = time.perf_counter()
         try:
@@ -208,8 +214,10 @@ def format_index_html(results: list[NotebookResult], environment: list[str], whe
         )
         error = f"<div class=error>{esc(r.error)}</div>" if r.error else ""
         link = f'<a href="{esc(r.path.stem)}.html">{esc(r.path.stem)}</a>'
-        rows.append(f"<tr><td>{r.week}</td><td>{link}</td><td class={esc(r.status.lower())}>{esc(r.status)}</td>"
-                    f"<td>{r.seconds:.1f}</td><td>{error}<ul>{records}</ul></td></tr>")
+        rows.append(
+            f"<tr><td>{r.week}</td><td>{link}</td><td class={esc(r.status.lower())}>{esc(r.status)}</td>"
+            f"<td>{r.seconds:.1f}</td><td>{error}<ul>{records}</ul></td></tr>"
+        )
     passed = sum(r.status == "ok" for r in results)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>weekutils run: {passed} of {len(results)} notebooks ok</title>
@@ -227,8 +235,9 @@ td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}
 """
 
 
-def run_weeks(weeks=None, out_dir: Path = REPO_ROOT / "build", timeout_s: int = 1200,
-              notebook_dir: Path | None = None) -> list[NotebookResult]:
+def run_weeks(
+    weeks=None, out_dir: Path = REPO_ROOT / "build", timeout_s: int = 1200, notebook_dir: Path | None = None
+) -> list[NotebookResult]:
     """Run the chosen weeks' notebooks in order, printing progress and the summary (course tooling).
 
     Raises RunInterrupted on Ctrl-C; the weeks finished before it keep their files.
@@ -248,7 +257,9 @@ def run_weeks(weeks=None, out_dir: Path = REPO_ROOT / "build", timeout_s: int = 
             result = run_notebook(path, week, out_dir, timeout_s)
         except KeyboardInterrupt:
             raise RunInterrupted(week, [r.week for r in results], out_dir) from None
-        print(f"  {result.status} in {result.seconds:.1f} s" + (f": {result.error}" if result.error else ""), flush=True)
+        print(
+            f"  {result.status} in {result.seconds:.1f} s" + (f": {result.error}" if result.error else ""), flush=True
+        )
         results.append(result)
     when = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     atomic_write_text(out_dir / "index.html", format_index_html(results, environment_lines(), when))

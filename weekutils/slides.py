@@ -2,6 +2,7 @@
 
 Run `python -m weekutils.slides notebooks/*.ipynb` to (re)apply the slide metadata in place.
 """
+
 from __future__ import annotations
 
 import copy
@@ -145,9 +146,13 @@ def export_deck(nb, out_dir: Path, stem: str) -> Path:
     has_korean = _write_korean_font_subset(_notebook_text(nb), out_dir / font)
 
     exporter = SlidesExporter(
-        template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)],
-        reveal_url_prefix=f"{ASSETS}/reveal.js", reveal_theme="white", reveal_transition="slide",
-        reveal_width="1280", reveal_height="720",  # 16:9, the shape of today's projectors
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        reveal_url_prefix=f"{ASSETS}/reveal.js",
+        reveal_theme="white",
+        reveal_transition="slide",
+        reveal_width="1280",
+        reveal_height="720",  # 16:9, the shape of today's projectors
     )
     resources = {"metadata": {"name": stem}, "weekutils": {"assets": ASSETS, "korean_font": font if has_korean else ""}}
     html, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -167,8 +172,10 @@ def build_slides(week: int, out_dir: Path, prefer_executed: bool = True) -> Path
 
     path = find_notebooks([week])[week]
     source = (executed_copy(path) if prefer_executed else None) or path
-    print(f"Slides of week {week} from {source.relative_to(REPO_ROOT) if source.is_relative_to(REPO_ROOT) else source}"
-          + (" (executed copy, with outputs)" if source != path else " (as committed, no outputs)"))
+    print(
+        f"Slides of week {week} from {source.relative_to(REPO_ROOT) if source.is_relative_to(REPO_ROOT) else source}"
+        + (" (executed copy, with outputs)" if source != path else " (as committed, no outputs)")
+    )
     return export_deck(nbformat.read(source, as_version=4), Path(out_dir), path.stem)
 
 

@@ -1,4 +1,5 @@
 """Reproducibility, device choice and result recording shared by every notebook."""
+
 from __future__ import annotations
 
 import math
@@ -49,9 +50,7 @@ def _plain(value):
         return int(value)
     if isinstance(value, numbers.Real):
         return float(value)
-    raise ValueError(
-        f"record() takes a number, bool or string, got {type(value).__name__}: {value!r}"
-    )
+    raise ValueError(f"record() takes a number, bool or string, got {type(value).__name__}: {value!r}")
 
 
 def format_value(value) -> str:
