@@ -177,3 +177,18 @@ def test_losses_on_float32():
     ref = torch.nn.functional.nll_loss(torch.log(torch.from_numpy(y)), torch.from_numpy(t)).item()
     assert np.isclose(cross_entropy_error(y, t), ref, rtol=1e-5)
     assert np.isfinite(cross_entropy_error(np.eye(4, dtype=np.float32)[[1, 1, 1]], t))  # log(tiny float32)
+
+
+def test_step_function_is_int64_and_messages_name_the_function():
+    out = step_function(np.array([-1.0, 0.0, 2.5]))
+    assert out.dtype == np.int64 and out.tolist() == [0, 0, 1]
+    bad = np.array([[0.5, np.nan, 0.5], [0.2, 0.3, 0.5]])
+    with pytest.raises(ValueError) as info:
+        mean_squared_error(bad, np.zeros((2, 3)))
+    assert str(info.value) == "mean_squared_error input y of shape (2, 3) contains non-finite values (NaN or inf)"
+    with pytest.raises(ValueError) as info:
+        cross_entropy_error(bad, np.array([0, 1]))
+    assert str(info.value) == "cross_entropy_error input y of shape (2, 3) contains non-finite values (NaN or inf)"
+    with pytest.raises(ValueError) as info:
+        cross_entropy_error(np.zeros((2, 3, 1)), np.array([0, 1]))
+    assert str(info.value) == "cross_entropy_error expects probabilities of shape (N, C), got shape (2, 3, 1)"
