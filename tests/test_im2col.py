@@ -186,3 +186,40 @@ def test_windows_writeable_view_and_fold_shape_check():
     with pytest.raises(ValueError) as info:
         fold(np.zeros((1, 4, 3)), (1, 1, 4, 4), 2, 2, 2, 0)
     assert str(info.value) == "fold expects columns of shape (1, 4, 4) for input (1, 1, 4, 4), got (1, 4, 3)"
+
+
+def test_col2im_shape_message_names_both_shapes():
+    with pytest.raises(ValueError) as info:
+        col2im(np.zeros((5, 4)), (2, 1, 4, 4), 2, 2, 1, 0)
+    assert str(info.value) == "col2im expects col of shape (18, 4) for input (2, 1, 4, 4), got (5, 4)"
+
+
+def test_windows_unfold_fold_defaults_are_stride_1_pad_0_fill_0():
+    from weekutils.im2col import fold, unfold, windows
+
+    x = np.arange(1 * 2 * 4 * 5, dtype=float).reshape(1, 2, 4, 5) + 1  # no zeros: padding would show
+    assert windows(x, 2, 3).shape == (1, 2, 3, 3, 2, 3)
+    np.testing.assert_array_equal(windows(x, 2, 3), windows(x, 2, 3, 1, 0))
+    assert windows(x, 3, 3, pad=1)[0, 0, 0, 0, 0, 0] == 0.0  # padding is 0 unless told otherwise
+    cols = unfold(x, 2, 3)
+    np.testing.assert_array_equal(cols, F.unfold(torch.from_numpy(x), (2, 3)).numpy())
+    np.testing.assert_array_equal(unfold(x, 3, 3, pad=1), F.unfold(torch.from_numpy(x), 3, padding=1).numpy())
+    np.testing.assert_array_equal(fold(cols, x.shape, 2, 3), F.fold(torch.from_numpy(cols), (4, 5), (2, 3)).numpy())
+
+
+def test_unfold_passes_its_pad_value_on():
+    from weekutils.im2col import unfold
+
+    x = np.ones((1, 1, 2, 2))
+    cols = unfold(x, 2, 2, 1, 1, pad_value=-np.inf)
+    assert cols.shape == (1, 4, 9)
+    assert np.isneginf(cols[0, 0, 0]) and np.sum(np.isneginf(cols)) == 4 * 9 - 4 * 4
+
+
+@pytest.mark.parametrize(
+    "call", [lambda x: im2col(x, 2, 2), lambda x: __import__("weekutils.im2col").im2col.unfold(x, 2, 2)]
+)
+def test_not_4d_message_says_im2col(call):
+    with pytest.raises(ValueError) as info:
+        call(np.zeros((3, 4, 4)))
+    assert str(info.value) == "im2col expects input of shape (N, C, H, W), got shape (3, 4, 4)"
