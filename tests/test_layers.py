@@ -544,3 +544,60 @@ def test_layer_defaults():
     loss = SoftmaxWithLoss()
     loss.forward(r.standard_normal((3, 4)), np.array([0, 1, 2]))
     np.testing.assert_array_equal(loss.backward(), loss.backward(1.0))
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        MulLayer(),
+        Relu(),
+        Sigmoid(),
+        Affine(np.ones((2, 2)), np.zeros(2)),
+        SoftmaxWithLoss(),
+        BatchNormalization(np.ones(2), np.zeros(2)),
+        Convolution(np.ones((1, 1, 2, 2)), np.zeros(1)),
+        Pooling(2, 2),
+    ],
+    ids=lambda layer: type(layer).__name__,
+)
+def test_backward_before_forward_says_so(layer):
+    with pytest.raises(RuntimeError) as info:
+        layer.backward(np.ones((1, 1, 2, 2)))
+    assert str(info.value) == f"{type(layer).__name__}.backward: call forward() first"
+
+
+def test_add_layer_passes_integer_gradients_unchanged():
+    dx, dy = AddLayer().backward(np.array([1, 2], dtype=np.int64))
+    assert dx.dtype == dy.dtype == np.int64 and dx.tolist() == dy.tolist() == [1, 2]
+
+
+def test_batchnorm_messages_name_the_shapes():
+    layer = BatchNormalization(np.ones(3), np.zeros(3))
+    with pytest.raises(ValueError) as info:
+        layer.forward(np.zeros((2, 3, 4)))
+    assert str(info.value) == "BatchNormalization expects input (N, D) or (N, C, H, W), got shape (2, 3, 4)"
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_batchnorm_unbiased_running_variance_for_small_batches(n):
+    x = rng(9).standard_normal((n, 2))
+    layer = BatchNormalization(np.ones(2), np.zeros(2))
+    layer.forward(x)
+    np.testing.assert_allclose(layer.running_var, 0.9 + 0.1 * x.var(axis=0, ddof=1), rtol=1e-14)
+
+
+def test_parameter_gradients_are_none_until_backward():
+    for layer in (
+        Affine(np.ones((2, 2)), np.zeros(2)),
+        Convolution(np.ones((1, 1, 2, 2)), np.zeros(1)),
+        BatchNormalization(np.ones(2), np.zeros(2)),
+    ):
+        grads = [getattr(layer, name) for name in ("dW", "db", "dgamma", "dbeta") if hasattr(layer, name)]
+        assert grads and all(g is None for g in grads), type(layer).__name__
+
+
+def test_max_pool_backward_of_integer_dout_is_float():
+    layer = Pooling(2, 2)
+    layer.forward(rng(10).standard_normal((1, 1, 4, 4)))
+    dx = layer.backward(np.ones((1, 1, 2, 2), dtype=np.int64))
+    assert dx.dtype == np.float64 and dx.sum() == 4

@@ -36,6 +36,12 @@ def _require_finite_batch(x, what):
         raise ValueError(f"{what} of shape {x.shape} contains non-finite values (NaN or inf)")
 
 
+def _forward_first(layer, saved):
+    """Raise RuntimeError when backward runs before forward, i.e. while what forward saves is still None."""
+    if saved is None:
+        raise RuntimeError(f"{type(layer).__name__}.backward: call forward() first")
+
+
 class MulLayer:
     """Multiply node z = x * y of a computational graph (week 3)."""
 
@@ -49,6 +55,7 @@ class MulLayer:
 
     def backward(self, dout):
         """dz/dx = y and dz/dy = x: each input gets dout times the *other* input (week 3)."""
+        _forward_first(self, self.x)
         return dout * self.y, dout * self.x
 
 
@@ -77,6 +84,7 @@ class Relu:
 
     def backward(self, dout):
         """Gradient 1 where x > 0, else 0 (torch uses 0 at x == 0 too); dout is not modified (week 3)."""
+        _forward_first(self, self.mask)
         # The original report (and the book) wrote dout[mask] = 0 in place.
         return dout * self.mask
 
@@ -94,6 +102,7 @@ class Sigmoid:
 
     def backward(self, dout):
         """dy/dx = y (1 - y) (week 3)."""
+        _forward_first(self, self.out)
         return dout * self.out * (1.0 - self.out)
 
 
@@ -126,6 +135,7 @@ class Affine:
 
     def backward(self, dout):
         """dx = dout W^T, dW = x^T dout, db = column sums of dout (week 3)."""
+        _forward_first(self, self.x)
         self.dW = self.x.T @ dout
         if self.b is not None:
             self.db = dout.sum(axis=0)  # b was broadcast over the batch, so its gradient sums over it
@@ -152,6 +162,7 @@ class SoftmaxWithLoss:
 
     def backward(self, dout=1.0):
         """d(loss)/dx = (softmax(x) - onehot(t)) / N, times dout (week 3)."""
+        _forward_first(self, self.y)
         n = self.y.shape[0]
         dx = self.y.copy()
         dx[np.arange(n), self.t] -= 1.0
@@ -251,6 +262,7 @@ class BatchNormalization:
 
     def backward(self, dout):
         """Gradients of gamma, beta and x; in training mode mean and variance depend on x too (week 4)."""
+        _forward_first(self, self.xn)
         dout = self._to_2d(dout)
         self.dbeta = dout.sum(axis=0)
         self.dgamma = np.sum(dout * self.xn, axis=0)
@@ -296,6 +308,7 @@ class Convolution:
 
     def backward(self, dout):
         """dW = sum_n dout_n cols_n^T, db = sums of dout, dx = fold(W^T dout) (week 5)."""
+        _forward_first(self, self.cols)
         FN, C, FH, FW = self.W.shape
         N = dout.shape[0]
         dout = dout.reshape(N, FN, -1)  # (N, FN, oh*ow), matching the columns
@@ -354,6 +367,7 @@ class Pooling:
 
     def backward(self, dout):
         """Max: route dout to the winning element; avg: spread dout evenly over the window (week 5)."""
+        _forward_first(self, self.x_shape)
         N, C = dout.shape[:2]
         k = self.pool_h * self.pool_w
         dout = dout.reshape(N, C, 1, -1)  # one value per window, broadcast over its k elements
