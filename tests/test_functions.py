@@ -192,3 +192,29 @@ def test_step_function_is_int64_and_messages_name_the_function():
     with pytest.raises(ValueError) as info:
         cross_entropy_error(np.zeros((2, 3, 1)), np.array([0, 1]))
     assert str(info.value) == "cross_entropy_error expects probabilities of shape (N, C), got shape (2, 3, 1)"
+
+
+def test_single_sample_labels_and_log_softmax_of_a_vector():
+    np.testing.assert_allclose(log_softmax(np.array([1.0, 2.0, 3.0])), np.log(softmax(np.array([1.0, 2.0, 3.0]))))
+    with pytest.raises(ValueError) as info:
+        cross_entropy_error(np.array([0.2, 0.3, 0.5]), np.array([0.0, 1.0]))  # a row of the wrong length
+    assert "(N, C) = (1, 3)" in str(info.value) and "got shape (1, 2)" in str(info.value)
+    assert np.isclose(mean_squared_error(np.array([0.5, 0.5]), np.array([0.0, 1.0])), 0.25)
+
+
+def test_ambiguity_check_needs_n_equal_c_of_at_least_2():
+    with pytest.raises(ValueError, match=r"^ambiguous labels of shape \(2,\) for scores \(2, 2\)"):
+        label_indices(np.array([0.0, 1.0]), (2, 2))
+    with pytest.raises(ValueError) as info:
+        label_indices(np.array([1.0]), (1, 1))  # one class: index 1 is simply out of range
+    assert str(info.value) == "index labels must lie in [0, 1), got range [1, 1]"
+
+
+def test_cross_entropy_clips_at_the_smallest_float_of_ys_dtype():
+    t = np.array([0, 3, 1])
+    y32 = np.eye(4, dtype=np.float32)[[1, 1, 1]]  # two of the three true-class probabilities are 0
+    expected = -2 * np.log(np.float64(np.finfo(np.float32).tiny)) / 3
+    np.testing.assert_allclose(cross_entropy_error(y32, t), expected, rtol=1e-6)
+    y_int = np.eye(4, dtype=np.int64)[[0, 3, 0]]  # integer probabilities: clipped like float64
+    expected64 = -np.log(np.finfo(np.float64).tiny) / 3
+    np.testing.assert_allclose(cross_entropy_error(y_int, t), expected64, rtol=1e-12)

@@ -59,7 +59,9 @@ def _as_batch(y, t):
     y, t = np.asarray(y), np.asarray(t)
     if y.ndim == 1:
         y = y.reshape(1, -1)
-        t = t.reshape(1, -1) if t.size == y.size and t.size > 1 else t.reshape(1)
+        # One label for one sample: an index (size 1) or a row; a row of the wrong length is caught
+        # by label_indices with both shapes in the message.
+        t = t.reshape(1, -1) if t.size > 1 else t.reshape(1)
     if y.ndim == 0 or y.shape[0] == 0:
         raise ValueError(f"the loss needs at least one sample, got y of shape {y.shape}")
     return y, t
