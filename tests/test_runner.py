@@ -188,7 +188,7 @@ def test_ctrl_c_stops_the_run_kills_its_kernel_and_keeps_finished_weeks(tmp_path
     finally:
         proc.kill()
     assert proc.returncode == 130, (stdout, stderr)
-    assert stderr.strip() == "interrupted during week 2; build/ keeps weeks 1", stderr
+    assert stderr.strip() == "interrupted during week 2; build/ keeps week 1", stderr
     assert "Traceback" not in stderr
     assert sorted(p.name for p in out.iterdir()) == ["week1_quick.html", "week1_quick.ipynb"]
     kernel = int(pid_file.read_text())
@@ -196,6 +196,13 @@ def test_ctrl_c_stops_the_run_kills_its_kernel_and_keeps_finished_weeks(tmp_path
     while _alive(kernel) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _alive(kernel), "the interrupted week's kernel was shut down"
+
+
+def test_interrupted_message_lists_the_finished_weeks():
+    from weekutils.runner import RunInterrupted
+
+    assert str(RunInterrupted(1, [], Path("build"))) == "interrupted during week 1; build/ keeps no week of this run"
+    assert str(RunInterrupted(4, [2, 3], Path("/tmp/out"))) == "interrupted during week 4; out/ keeps weeks 2, 3"
 
 
 def _alive(pid):

@@ -38,7 +38,9 @@ class RunInterrupted(Exception):
     """Ctrl-C during `weekutils run`: which week was running and which weeks' outputs are complete (course tooling)."""
 
     def __init__(self, week: int, kept: list[int], out_dir: Path):
-        kept_text = "weeks " + ", ".join(map(str, kept)) if kept else "no weeks from this run"
+        kept_text = (
+            ("week " if len(kept) == 1 else "weeks ") + ", ".join(map(str, kept)) if kept else "no week of this run"
+        )
         super().__init__(f"interrupted during week {week}; {out_dir.name}/ keeps {kept_text}")
         self.week, self.kept, self.out_dir = week, kept, out_dir
 
