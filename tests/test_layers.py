@@ -547,20 +547,21 @@ def test_layer_defaults():
 
 
 @pytest.mark.parametrize(
-    "layer",
+    "make",
     [
-        MulLayer(),
-        Relu(),
-        Sigmoid(),
-        Affine(np.ones((2, 2)), np.zeros(2)),
-        SoftmaxWithLoss(),
-        BatchNormalization(np.ones(2), np.zeros(2)),
-        Convolution(np.ones((1, 1, 2, 2)), np.zeros(1)),
-        Pooling(2, 2),
+        MulLayer,
+        Relu,
+        Sigmoid,
+        lambda: Affine(np.ones((2, 2)), np.zeros(2)),
+        SoftmaxWithLoss,
+        lambda: BatchNormalization(np.ones(2), np.zeros(2)),
+        lambda: Convolution(np.ones((1, 1, 2, 2)), np.zeros(1)),
+        lambda: Pooling(2, 2),
     ],
-    ids=lambda layer: type(layer).__name__,
+    ids=["MulLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "BatchNormalization", "Convolution", "Pooling"],
 )
-def test_backward_before_forward_says_so(layer):
+def test_backward_before_forward_says_so(make):
+    layer = make()  # built inside the test, so that mutation testing sees the constructor run here
     with pytest.raises(RuntimeError) as info:
         layer.backward(np.ones((1, 1, 2, 2)))
     assert str(info.value) == f"{type(layer).__name__}.backward: call forward() first"
