@@ -1,4 +1,5 @@
 """Test-wide settings: the tests read the official MNIST files in place, never a copy in the repository."""
+
 import os
 import tempfile
 from pathlib import Path

@@ -12,6 +12,7 @@ On a 2-core machine, seeds can run side by side, one core each (the results do n
     WEEKUTILS_THREADS=1 python benchmarks/bench_seeds.py --weeks 6 --seeds 1 --out build/seeds-s1 &
     WEEKUTILS_THREADS=1 python benchmarks/bench_seeds.py --weeks 6 --seeds 2 --out build/seeds-s2 &
 """
+
 import argparse
 import json
 import os
@@ -44,8 +45,11 @@ def main() -> int:
     summary = {}
     for week, by_seed in results.items():
         seconds = [r.seconds for r in by_seed.values()]
-        print(f"| {week} | notebook time (s) | {statistics.mean(seconds):.0f} | {statistics.pstdev(seconds):.0f} | "
-              + " | ".join(f"{s:.0f}" for s in seconds) + " |")
+        print(
+            f"| {week} | notebook time (s) | {statistics.mean(seconds):.0f} | {statistics.pstdev(seconds):.0f} | "
+            + " | ".join(f"{s:.0f}" for s in seconds)
+            + " |"
+        )
         failed |= any(r.status != "ok" for r in by_seed.values())
         names = [name for name in next(iter(by_seed.values())).records]
         for name in names:
@@ -54,8 +58,11 @@ def main() -> int:
                 continue
             mean, std = statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0
             summary[f"week {week}: {name}"] = {"mean": mean, "std": std, "values": values}
-            print(f"| {week} | {name} | {format_value(float(mean))} | {format_value(float(std))} | "
-                  + " | ".join(format_value(float(v)) for v in values) + " |")
+            print(
+                f"| {week} | {name} | {format_value(float(mean))} | {format_value(float(std))} | "
+                + " | ".join(format_value(float(v)) for v in values)
+                + " |"
+            )
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "summary.json").write_text(json.dumps(summary, indent=1))
     return 1 if failed else 0

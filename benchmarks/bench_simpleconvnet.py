@@ -80,7 +80,7 @@ def numpy_epoch(net, opt, x, t, rng, shift=0):
     start = time.perf_counter()
     losses = []
     for i in range(0, len(x), BATCH):
-        idx = order[i:i + BATCH]
+        idx = order[i : i + BATCH]
         grads = net.gradient(random_shift(x[idx], rng, shift), t[idx])
         opt.update(net.params, grads)
         losses.append(net.last_loss)
@@ -93,7 +93,7 @@ def torch_epoch(model, opt, x, t, gen):
     start = time.perf_counter()
     losses = []
     for i in range(0, len(x), BATCH):
-        idx = order[i:i + BATCH]
+        idx = order[i : i + BATCH]
         loss = F.cross_entropy(model(x[idx]), t[idx])
         opt.zero_grad()
         loss.backward()
@@ -105,8 +105,10 @@ def torch_epoch(model, opt, x, t, gen):
 def main():
     torch.set_num_threads(ARGS.threads)
     (x_train, t_train), (x_val, t_val) = load_mnist(normalize=True, flatten=False)
-    print(f"numpy {np.__version__}, torch {torch.__version__}, torch threads {torch.get_num_threads()}, "
-          f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, cpu count {os.cpu_count()}")
+    print(
+        f"numpy {np.__version__}, torch {torch.__version__}, torch threads {torch.get_num_threads()}, "
+        f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, cpu count {os.cpu_count()}"
+    )
     print(f"train {x_train.shape} {x_train.dtype}, validation {x_val.shape}; batch {BATCH}, Adam lr={LR}")
 
     # ---- Part 1: one epoch each, alternating
@@ -127,10 +129,14 @@ def main():
         print(f" | torch {s:6.2f} s (loss {loss:.4f})")
     best_np, best_t = min(np_times), min(t_times)
     med_np, med_t = float(np.median(np_times)), float(np.median(t_times))
-    print(f"one epoch, best of {ARGS.repeats}: numpy float32 {best_np:.2f} s, torch CPU {best_t:.2f} s, "
-          f"ratio {best_np / best_t:.2f} (median: {med_np:.2f} s / {med_t:.2f} s = {med_np / med_t:.2f})")
-    print(f"validation accuracy after the warm-up and {ARGS.repeats} epochs: numpy {net.accuracy(x_val, t_val):.4f}, "
-          f"torch {(model(torch.from_numpy(x_val)).argmax(1) == torch.from_numpy(t_val)).float().mean():.4f}")
+    print(
+        f"one epoch, best of {ARGS.repeats}: numpy float32 {best_np:.2f} s, torch CPU {best_t:.2f} s, "
+        f"ratio {best_np / best_t:.2f} (median: {med_np:.2f} s / {med_t:.2f} s = {med_np / med_t:.2f})"
+    )
+    print(
+        f"validation accuracy after the warm-up and {ARGS.repeats} epochs: numpy {net.accuracy(x_val, t_val):.4f}, "
+        f"torch {(model(torch.from_numpy(x_val)).argmax(1) == torch.from_numpy(t_val)).float().mean():.4f}"
+    )
     if ARGS.skip_accuracy:
         return
 
@@ -139,19 +145,25 @@ def main():
     opt, rng = Adam(lr=LR), np.random.default_rng(ARGS.seed)
     train_s = 0.0
     start = time.perf_counter()
-    print(f"training SimpleConvNet (float32) to 0.98: Adam lr={LR}, batch {BATCH}, random shifts <= 2 px, "
-          f"lr x0.7 per epoch from epoch 4")
+    print(
+        f"training SimpleConvNet (float32) to 0.98: Adam lr={LR}, batch {BATCH}, random shifts <= 2 px, "
+        f"lr x0.7 per epoch from epoch 4"
+    )
     for epoch in range(1, ARGS.max_epochs + 1):
         if epoch >= 4:
             opt.lr *= 0.7
         s, loss = numpy_epoch(net, opt, x_train, t_train, rng, shift=2)
         train_s += s
         acc = net.accuracy(x_val, t_val)
-        print(f"  epoch {epoch}: loss {loss:.4f}, validation accuracy {acc:.4f}, "
-              f"{time.perf_counter() - start:.1f} s so far (training only {train_s:.1f} s)")
+        print(
+            f"  epoch {epoch}: loss {loss:.4f}, validation accuracy {acc:.4f}, "
+            f"{time.perf_counter() - start:.1f} s so far (training only {train_s:.1f} s)"
+        )
         if acc >= 0.98:
-            print(f"reached validation accuracy {acc:.4f} >= 0.98 after {epoch} epochs in "
-                  f"{time.perf_counter() - start:.1f} s ({train_s:.1f} s training, the rest evaluation)")
+            print(
+                f"reached validation accuracy {acc:.4f} >= 0.98 after {epoch} epochs in "
+                f"{time.perf_counter() - start:.1f} s ({train_s:.1f} s training, the rest evaluation)"
+            )
             break
     else:
         print(f"did not reach 0.98 in {ARGS.max_epochs} epochs (last validation accuracy {acc:.4f})")

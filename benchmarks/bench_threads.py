@@ -7,6 +7,7 @@ This script times the course's typical step sizes both ways and prints a table f
     python benchmarks/bench_threads.py            # alone
     python benchmarks/bench_threads.py --busy 1   # with one competing busy process
 """
+
 import argparse
 import multiprocessing as mp
 import time
@@ -28,10 +29,19 @@ def spin():
 
 def models():
     mlp = nn.Sequential(nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 100), nn.ReLU(), nn.Linear(100, 10))
-    cnn = nn.Sequential(nn.Conv2d(1, 30, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-                        nn.Linear(4320, 100), nn.ReLU(), nn.Linear(100, 10))
-    return {"MLP 784-100-100-10, batch 100": (mlp, torch.randn(100, 784)),
-            "SimpleConvNet, batch 100": (cnn, torch.randn(100, 1, 28, 28))}
+    cnn = nn.Sequential(
+        nn.Conv2d(1, 30, 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(4320, 100),
+        nn.ReLU(),
+        nn.Linear(100, 10),
+    )
+    return {
+        "MLP 784-100-100-10, batch 100": (mlp, torch.randn(100, 784)),
+        "SimpleConvNet, batch 100": (cnn, torch.randn(100, 1, 28, 28)),
+    }
 
 
 def time_steps(model, x, steps):

@@ -3,6 +3,7 @@
 Needs Debian's chromium (`apt-get install -y chromium`); Playwright drives it, it does not download a browser.
 Screenshots and timings go to build/browser/.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,15 @@ from weekutils.runner import NOTEBOOK_DIR, REPO_ROOT, find_notebooks
 CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SCREENSHOTS = REPO_ROOT / "build" / "browser"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # Generous limits: on a busy 2-core machine JupyterLab takes ~20 s to start and ~20 s to load in the browser.
 SERVER_START_S, PAGE_S, RUN_ALL_S = 120, 180, 600
 # Settings a fresh user would otherwise get: no news pop-up, no update check (both go to the internet),
@@ -38,8 +46,13 @@ LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
-SERVER_CONFIG = {"LabApp": {"news_url": None, "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
-                            "extension_manager": "readonly"}}
+SERVER_CONFIG = {
+    "LabApp": {
+        "news_url": None,
+        "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
+        "extension_manager": "readonly",
+    }
+}
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists() and not IN_CI,
@@ -58,8 +71,11 @@ class Lab:
 
     def api(self, path: str, method: str = "GET", body: dict | None = None) -> dict:
         request = urllib.request.Request(
-            f"{self.url}/api/{path}", method=method, data=json.dumps(body).encode() if body else None,
-            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+            f"{self.url}/api/{path}",
+            method=method,
+            data=json.dumps(body).encode() if body else None,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read() or b"{}")
 
@@ -94,19 +110,40 @@ def jupyter_lab(workdir: Path, notebooks: Path):
         (settings / name).write_text(json.dumps(values))
     # The kernel inherits WEEKUTILS_DATA_DIR (CI and conftest point it at the official files): no downloads.
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    env.update({
-        # Private config, runtime and user dirs; the venv's own paths (kernel, RISE) stay visible.
-        "JUPYTER_CONFIG_DIR": str(config), "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
-        "JUPYTER_DATA_DIR": str(workdir / "data"), "JUPYTER_PREFER_ENV_PATH": "1",
-        "JUPYTERLAB_SETTINGS_DIR": str(settings), "JUPYTERLAB_WORKSPACES_DIR": str(workdir / "workspaces"),
-    })
+    env.update(
+        {
+            # Private config, runtime and user dirs; the venv's own paths (kernel, RISE) stay visible.
+            "JUPYTER_CONFIG_DIR": str(config),
+            "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
+            "JUPYTER_DATA_DIR": str(workdir / "data"),
+            "JUPYTER_PREFER_ENV_PATH": "1",
+            "JUPYTERLAB_SETTINGS_DIR": str(settings),
+            "JUPYTERLAB_WORKSPACES_DIR": str(workdir / "workspaces"),
+        }
+    )
     port, token, log = _free_port(), secrets.token_hex(16), workdir / "jupyterlab.log"
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={root}", "--allow-root"]  # CI runs as root
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--allow-root",
+    ]  # CI runs as root
     with open(log, "w") as log_file:
-        process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     lab = Lab(f"http://127.0.0.1:{port}", token, root, log)
     try:
         deadline = time.monotonic() + SERVER_START_S
@@ -118,7 +155,9 @@ def jupyter_lab(workdir: Path, notebooks: Path):
                 break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"JupyterLab did not answer in {SERVER_START_S} s:\n{log.read_text()[-3000:]}")
+                    raise TimeoutError(
+                        f"JupyterLab did not answer in {SERVER_START_S} s:\n{log.read_text()[-3000:]}"
+                    ) from None
                 time.sleep(0.5)
         yield lab
     finally:
@@ -133,7 +172,9 @@ def lab(tmp_path):
 
 # ------------------------------------------------------------------ page helpers
 
-KERNEL_IDLE = "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle$/.test(e.textContent.trim()))"
+KERNEL_IDLE = (
+    "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle$/.test(e.textContent.trim()))"
+)
 # Error outputs and stderr streams share one mime type in the page; a traceback or "SomeError: ..." tells them apart.
 ERROR_OUTPUTS = """() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
   .map(e => e.textContent).filter(t => /Traceback|\\w+Error: /.test(t))"""
@@ -176,8 +217,9 @@ def run_all_cells(page) -> None:
 
 def save_notebook(page) -> None:
     click_menu(page, "File", "Save Notebook")
-    page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')",
-                           timeout=PAGE_S * 1000)
+    page.wait_for_function(
+        "() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')", timeout=PAGE_S * 1000
+    )
 
 
 def open_rise_slideshow(page):
@@ -228,7 +270,8 @@ def browser_run(lab: Lab, name: str, shots: Path) -> dict:
             lap("all cells run")
             found["errors_in_page"] = page.evaluate(ERROR_OUTPUTS)
             found["prompts"] = page.evaluate(
-                "() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].map(e => e.textContent.trim())")
+                "() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].map(e => e.textContent.trim())"
+            )
             save_notebook(page)
             page.locator(".jp-NotebookPanel .jp-Cell").first.scroll_into_view_if_needed()
             page.screenshot(path=str(shots / f"{stem}_after_run_all.png"))
@@ -236,7 +279,8 @@ def browser_run(lab: Lab, name: str, shots: Path) -> dict:
             lap("RISE slideshow shown")
             found["first_slide_text"] = slides.locator(".reveal .slides section.present").first.inner_text()
             found["first_slide_is_first"] = slides.locator(".reveal .slides > section").first.evaluate(
-                "section => section.classList.contains('present')")
+                "section => section.classList.contains('present')"
+            )
             page.wait_for_timeout(1000)  # let the slide transition finish before the picture
             page.locator('iframe[src*="/rise/"]').screenshot(path=str(shots / f"{stem}_rise_first_slide.png"))
             page.screenshot(path=str(shots / f"{stem}_rise_in_jupyterlab.png"))
@@ -265,4 +309,5 @@ def test_week1_runs_in_jupyterlab_and_rise_shows_its_first_slide(lab):
     assert found["first_slide_is_first"]
     assert found["external_requests"] == [], (
         f"the browser tried the network: {found['external_requests']} (fonts.googleapis.com comes from RISE's "
-        f"default theme; `python -m weekutils.slides notebooks/{notebook.name}` sets the offline one)")
+        f"default theme; `python -m weekutils.slides notebooks/{notebook.name}` sets the offline one)"
+    )

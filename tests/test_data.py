@@ -3,6 +3,7 @@
 The tests of the happy path read the official files (CI links them into a temporary data folder); the
 tests of the failure paths build their own small IDX files in a temporary folder.
 """
+
 import gzip
 import hashlib
 import subprocess
@@ -13,8 +14,7 @@ import numpy as np
 import pytest
 
 from weekutils import data
-from weekutils.data import (DataFileError, DatasetSpec, load_dataset, load_dataset_test, load_mnist,
-                            load_mnist_test)
+from weekutils.data import DataFileError, DatasetSpec, load_dataset, load_dataset_test, load_mnist, load_mnist_test
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]  # ../shared/data/README.md
@@ -124,6 +124,7 @@ def test_fashion_mnist_has_the_same_api(capsys):
 
 # ---- failure paths, on small IDX files made here ----------------------------------------------------------------
 
+
 def idx_bytes(array: np.ndarray) -> bytes:
     """An IDX file: two zero bytes, type 0x08 (uint8), the number of dimensions, big-endian sizes, the data."""
     header = bytes([0, 0, 8, array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
@@ -134,8 +135,12 @@ def idx_bytes(array: np.ndarray) -> bytes:
 def tiny(tmp_path, monkeypatch):
     """A made-up dataset of 12 training and 4 test images in torchvision's layout, and its spec."""
     rng = np.random.default_rng(0)
-    arrays = {"train_images": rng.integers(0, 256, (12, 28, 28)), "train_labels": np.arange(12) % 10,
-              "test_images": rng.integers(0, 256, (4, 28, 28)), "test_labels": np.arange(4)}
+    arrays = {
+        "train_images": rng.integers(0, 256, (12, 28, 28)),
+        "train_labels": np.arange(12) % 10,
+        "test_images": rng.integers(0, 256, (4, 28, 28)),
+        "test_labels": np.arange(4),
+    }
     raw = tmp_path / "Tiny" / "raw"
     raw.mkdir(parents=True)
     md5 = {}
@@ -243,8 +248,9 @@ def test_check_files_reports_each_file(tiny):
 
 
 def test_doctor_reports_the_files_and_their_md5(monkeypatch):
-    result = subprocess.run([sys.executable, "-m", "weekutils.cli", "doctor"], capture_output=True, text=True,
-                            cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "weekutils.cli", "doctor"], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WEEKUTILS_DATA_DIR" in result.stdout
     assert result.stdout.count("MD5 OK") >= 4 and "downloads go to" in result.stdout
@@ -252,8 +258,12 @@ def test_doctor_reports_the_files_and_their_md5(monkeypatch):
 
 def test_no_dataset_file_is_tracked_under_data():
     """The repository redistributes no dataset: no .gz, .npz or IDX file above 100 kB under data/."""
-    tracked = subprocess.run(["git", "ls-files", "data"], capture_output=True, text=True, cwd=ROOT,
-                             check=True).stdout.split()
-    too_big = [name for name in tracked
-               if (name.endswith((".gz", ".npz")) or "ubyte" in name) and (ROOT / name).stat().st_size > 100_000]
+    tracked = subprocess.run(
+        ["git", "ls-files", "data"], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout.split()
+    too_big = [
+        name
+        for name in tracked
+        if (name.endswith((".gz", ".npz")) or "ubyte" in name) and (ROOT / name).stat().st_size > 100_000
+    ]
     assert not too_big, f"dataset files are tracked: {too_big}"

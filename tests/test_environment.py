@@ -1,4 +1,5 @@
 """The install routes agree, and CI runs exactly the README's commands."""
+
 import re
 from pathlib import Path
 

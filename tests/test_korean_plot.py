@@ -1,4 +1,5 @@
 """Plots with Korean text render without missing glyphs, keep the true minus sign, and the class style is larger."""
+
 from __future__ import annotations
 
 import json
@@ -57,8 +58,9 @@ PLOT_SCRIPT = textwrap.dedent("""
 def run_plot(mode: str, tmp_path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("MPLBACKEND", "WEEKUTILS_PRESENTATION")}
     env["MPLCONFIGDIR"] = str(tmp_path / "mplconfig")  # no font cache yet: the fresh-machine path
-    done = subprocess.run([sys.executable, "-c", PLOT_SCRIPT, mode], env=env, capture_output=True,
-                          text=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "-c", PLOT_SCRIPT, mode], env=env, capture_output=True, text=True, timeout=180
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -85,8 +87,16 @@ def test_presentation_style_is_larger_than_study_style(monkeypatch):
         assert wplot.use_style() == talk, "WEEKUTILS_PRESENTATION=1 switches every notebook to the class style"
         monkeypatch.setenv("WEEKUTILS_PRESENTATION", "0")
         assert wplot.use_style() == study
-    for key in ("font.size", "axes.titlesize", "axes.labelsize", "legend.fontsize", "xtick.labelsize",
-                "ytick.labelsize", "lines.linewidth", "lines.markersize"):
+    for key in (
+        "font.size",
+        "axes.titlesize",
+        "axes.labelsize",
+        "legend.fontsize",
+        "xtick.labelsize",
+        "ytick.labelsize",
+        "lines.linewidth",
+        "lines.markersize",
+    ):
         assert talk[key] > study[key], key
     assert talk["figure.figsize"][0] > study["figure.figsize"][0]
     assert talk["figure.figsize"][1] > study["figure.figsize"][1]

@@ -6,8 +6,18 @@ import torch
 import torch.nn.functional as F
 
 from weekutils.gradient import numerical_gradient, relative_error
-from weekutils.layers import (Affine, AddLayer, BatchNormalization, Convolution, Dropout, MulLayer, Pooling, Relu,
-                              Sigmoid, SoftmaxWithLoss)
+from weekutils.layers import (
+    AddLayer,
+    Affine,
+    BatchNormalization,
+    Convolution,
+    Dropout,
+    MulLayer,
+    Pooling,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+)
 
 TOL = 1e-10
 
@@ -50,6 +60,7 @@ def check_layer_gradients(layer, x, params=(), forward=None, seed=5):
 
 
 # ---------------------------------------------------------------- week 3 layers
+
 
 def test_mul_and_add_layers_shopping_example():
     apple, n, tax = 100, 2, 1.1
@@ -147,6 +158,7 @@ def test_softmax_with_loss_is_stable_at_extreme_logits():
 
 
 # ---------------------------------------------------------------- week 4 layers
+
 
 def test_dropout_is_inverted_and_seeded():
     x = np.ones((200, 50))
@@ -331,9 +343,12 @@ def test_pooling_output_size_has_plus_one():
 
 # ---------------------------------------------------------------- bad input
 
+
 def test_convolution_wrong_channel_count():
     layer = Convolution(np.zeros((4, 3, 3, 3)), np.zeros(4))
-    with pytest.raises(ValueError, match=r"expects input with 3 channels \(shape \(N, 3, H, W\)\), got shape \(2, 1, 8, 8\)"):
+    with pytest.raises(
+        ValueError, match=r"expects input with 3 channels \(shape \(N, 3, H, W\)\), got shape \(2, 1, 8, 8\)"
+    ):
         layer.forward(np.zeros((2, 1, 8, 8)))
     with pytest.raises(ValueError, match=r"got shape \(3, 8, 8\)"):
         layer.forward(np.zeros((3, 8, 8)))
@@ -357,7 +372,9 @@ def test_pooling_bad_arguments():
 
 
 def test_affine_wrong_feature_count():
-    with pytest.raises(ValueError, match=r"expects input with 6 features per sample \(shape \(N, 6\)\), got shape \(2, 5\)"):
+    with pytest.raises(
+        ValueError, match=r"expects input with 6 features per sample \(shape \(N, 6\)\), got shape \(2, 5\)"
+    ):
         Affine(np.zeros((6, 2)), np.zeros(2)).forward(np.zeros((2, 5)))
 
 
@@ -369,3 +386,219 @@ def test_softmax_with_loss_label_length_and_non_finite():
         layer.forward(np.array([[0.0, np.inf, 1.0], [0.0, 0.0, 0.0]]), np.array([0, 1]))
     with pytest.raises(ValueError, match=r"scores of shape \(N, C\), got shape \(3,\)"):
         layer.forward(np.zeros(3), np.zeros(1, dtype=int))
+
+
+# ---------------------------------------------------------------- defaults, state over several steps, float32
+
+
+@pytest.mark.parametrize("shape, momentum", [((6, 3), 0.9), ((3, 3, 2, 2), 0.7), ((1, 3, 2, 2), 0.9)])
+def test_batchnorm_running_statistics_follow_torch_over_several_steps(shape, momentum):
+    r = rng(3)
+    C = shape[1]
+    start_mean, start_var = r.standard_normal(C), r.random(C) + 0.5  # not torch's 0 and 1
+    mean, var = start_mean.copy(), start_var.copy()
+    layer = BatchNormalization(np.ones(C), np.zeros(C), momentum=momentum, running_mean=mean, running_var=var)
+    rm, rv = torch.from_numpy(start_mean.copy()), torch.from_numpy(start_var.copy())
+    for step in range(4):
+        x = r.standard_normal(shape) * (step + 1) + step
+        layer.forward(x) if step % 2 else layer.forward(x, train_flg=True)  # True is the default
+        F.batch_norm(torch.from_numpy(x), rm, rv, training=True, momentum=1 - momentum, eps=1e-5)
+        close(layer.running_mean, rm, 1e-12)
+        close(layer.running_var, rv, 1e-12)
+    assert layer.running_mean is mean and layer.running_var is var, "updated in place (a network saves these)"
+    assert layer.train_flg is True
+
+
+def test_batchnorm_running_variance_of_a_single_row_batch():
+    """n = 1 has no unbiased variance; the biased one (0) is used, so nothing divides by zero."""
+    layer = BatchNormalization(
+        np.ones(2), np.zeros(2), running_mean=np.array([1.0, 2.0]), running_var=np.array([4.0, 8.0])
+    )
+    with np.errstate(divide="raise", invalid="raise"):
+        layer.forward(np.array([[3.0, -2.0]]))
+    np.testing.assert_allclose(layer.running_mean, [0.9 * 1 + 0.1 * 3, 0.9 * 2 + 0.1 * -2], rtol=1e-15)
+    np.testing.assert_allclose(layer.running_var, [0.9 * 4, 0.9 * 8], rtol=1e-15)
+
+
+def test_batchnorm_defaults_are_torchs():
+    layer = BatchNormalization(np.ones(3), np.zeros(3))
+    assert layer.momentum == 0.9 and layer.eps == 1e-5
+    np.testing.assert_array_equal(layer.running_mean, np.zeros(3))
+    np.testing.assert_array_equal(layer.running_var, np.ones(3))
+    x = rng(4).standard_normal((5, 3))
+    out = layer.forward(x)
+    ref = F.batch_norm(torch.from_numpy(x), None, None, training=True).numpy()  # torch eps 1e-5
+    np.testing.assert_allclose(out, ref, rtol=0, atol=1e-12)
+    eval_out = BatchNormalization(np.ones(3), np.zeros(3)).forward(x, train_flg=False)
+    np.testing.assert_allclose(eval_out, x / np.sqrt(1 + 1e-5), rtol=1e-15)
+
+
+def test_batchnorm_rejects_non_finite_training_batches_and_keeps_its_statistics():
+    mean, var = np.array([0.5, -1.0]), np.array([2.0, 3.0])
+    layer = BatchNormalization(np.ones(2), np.zeros(2), running_mean=mean, running_var=var)
+    for bad in (np.array([[1.0, np.nan], [0.0, 1.0]]), np.array([[np.inf, 0.0], [0.0, 1.0]]), np.zeros((0, 2))):
+        with pytest.raises(ValueError, match=r"^BatchNormalization training input (of shape|must have)"):
+            layer.forward(bad)
+    np.testing.assert_array_equal(layer.running_mean, [0.5, -1.0])
+    np.testing.assert_array_equal(layer.running_var, [2.0, 3.0])
+    with pytest.raises(ValueError) as info:
+        layer.forward(np.zeros((0, 2)))
+    assert str(info.value) == "BatchNormalization training input must have at least one row, got shape (0, 2)"
+    with pytest.raises(ValueError) as info:
+        layer.forward(np.array([[np.nan, 0.0]]))
+    assert (
+        str(info.value) == "BatchNormalization training input of shape (1, 2) contains non-finite values (NaN or inf)"
+    )
+
+
+def test_batchnorm_eval_after_train_uses_eval_backward():
+    layer = BatchNormalization(np.full(2, 2.0), np.zeros(2), running_var=np.full(2, 4.0))
+    x = rng(5).standard_normal((3, 2))
+    layer.forward(x)
+    layer.forward(x, train_flg=False)
+    assert layer.train_flg is False
+    dx = layer.backward(np.ones((3, 2)))
+    # eval mode: the statistics are constants, so dx is just dout * gamma / std
+    np.testing.assert_allclose(dx, np.broadcast_to(2.0 / np.sqrt(layer.running_var + 1e-5), (3, 2)), rtol=1e-15)
+
+
+def test_dropout_defaults_train_and_ratio_half():
+    x = np.ones((100, 100))
+    layer = Dropout(rng=0)
+    assert layer.dropout_ratio == 0.5 and layer.frozen is False
+    out = layer.forward(x)  # train_flg defaults to True
+    kept = out != 0
+    assert abs(kept.mean() - 0.5) < 0.02
+    np.testing.assert_array_equal(out[kept], 2.0)
+
+
+def test_dropout_ratio_zero_is_the_identity_while_training():
+    x = rng(6).standard_normal((4, 5))
+    layer = Dropout(0.0, rng=0)
+    np.testing.assert_array_equal(layer.forward(x), x)
+    np.testing.assert_array_equal(layer.backward(np.ones((4, 5))), np.ones((4, 5)))
+
+
+def test_dropout_frozen_reuses_the_mask_until_the_shape_changes():
+    x = np.ones((50, 40))
+    layer = Dropout(0.5, rng=1)
+    first = layer.forward(x)
+    assert not np.array_equal(layer.forward(x), first), "not frozen: a new mask each call"
+    layer.frozen = True
+    frozen = layer.forward(x)
+    np.testing.assert_array_equal(layer.forward(x), frozen)
+    np.testing.assert_array_equal(layer.forward(2 * x), 2 * frozen)
+    assert layer.forward(np.ones((10, 40))).shape == (10, 40)  # a new shape needs a new mask
+    layer.frozen = False
+    assert not np.array_equal(layer.forward(x), frozen)
+
+
+def test_dropout_accepts_a_generator_and_keeps_float32():
+    g = np.random.default_rng(3)
+    layer = Dropout(0.25, rng=g)
+    assert layer.rng is g
+    x = np.ones((20, 30), dtype=np.float32)
+    out = layer.forward(x)
+    assert out.dtype == np.float32 and layer.mask.dtype == np.float32
+    np.testing.assert_allclose(out[out != 0], np.float32(1 / 0.75), rtol=1e-7)
+    for ratio in (-0.1, 1.0, 1.5):
+        with pytest.raises(ValueError) as info:
+            Dropout(ratio)
+        assert str(info.value) == f"dropout_ratio must be in [0, 1), got {ratio}"
+
+
+def test_float32_layers_stay_float32():
+    r = rng(7)
+    x = r.standard_normal((2, 3, 6, 6)).astype(np.float32)
+    conv = Convolution(r.standard_normal((4, 3, 3, 3)).astype(np.float32), np.zeros(4, np.float32), pad=1)
+    out = conv.forward(x)
+    assert out.dtype == np.float32 and conv.backward(np.ones_like(out)).dtype == np.float32
+    assert conv.dW.dtype == np.float32 and conv.db.dtype == np.float32
+    for mode in ("max", "avg"):
+        pool = Pooling(2, 2, mode=mode)
+        p = pool.forward(out)
+        assert p.dtype == np.float32 and pool.backward(np.ones_like(p)).dtype == np.float32
+    bn = BatchNormalization(np.ones(4, np.float32), np.zeros(4, np.float32))
+    assert bn.forward(out).dtype == np.float32 and bn.backward(np.ones_like(out)).dtype == np.float32
+    aff = Affine(r.standard_normal((4 * 36, 5)).astype(np.float32), np.zeros(5, np.float32))
+    y = aff.forward(out)
+    assert y.dtype == np.float32 and aff.backward(np.ones_like(y)).dtype == np.float32
+    for layer in (Relu(), Sigmoid()):
+        assert layer.forward(y).dtype == np.float32 and layer.backward(np.ones_like(y)).dtype == np.float32
+
+
+def test_layer_defaults():
+    r = rng(8)
+    W, b = r.standard_normal((2, 1, 3, 3)), r.standard_normal(2)
+    conv = Convolution(W, b)
+    assert (conv.stride, conv.pad, conv.input_grad) == (1, 0, True)
+    x = r.standard_normal((1, 1, 5, 5))
+    np.testing.assert_allclose(
+        conv.forward(x),
+        F.conv2d(torch.from_numpy(x), torch.from_numpy(W), torch.from_numpy(b)).numpy(),
+        rtol=0,
+        atol=1e-12,
+    )
+    pool = Pooling(2, 3)
+    assert (pool.stride, pool.pad, pool.mode) == (2, 0, "max")
+    loss = SoftmaxWithLoss()
+    loss.forward(r.standard_normal((3, 4)), np.array([0, 1, 2]))
+    np.testing.assert_array_equal(loss.backward(), loss.backward(1.0))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        MulLayer,
+        Relu,
+        Sigmoid,
+        lambda: Affine(np.ones((2, 2)), np.zeros(2)),
+        SoftmaxWithLoss,
+        lambda: BatchNormalization(np.ones(2), np.zeros(2)),
+        lambda: Convolution(np.ones((1, 1, 2, 2)), np.zeros(1)),
+        lambda: Pooling(2, 2),
+    ],
+    ids=["MulLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "BatchNormalization", "Convolution", "Pooling"],
+)
+def test_backward_before_forward_says_so(make):
+    layer = make()  # built inside the test, so that mutation testing sees the constructor run here
+    with pytest.raises(RuntimeError) as info:
+        layer.backward(np.ones((1, 1, 2, 2)))
+    assert str(info.value) == f"{type(layer).__name__}.backward: call forward() first"
+
+
+def test_add_layer_passes_integer_gradients_unchanged():
+    dx, dy = AddLayer().backward(np.array([1, 2], dtype=np.int64))
+    assert dx.dtype == dy.dtype == np.int64 and dx.tolist() == dy.tolist() == [1, 2]
+
+
+def test_batchnorm_messages_name_the_shapes():
+    layer = BatchNormalization(np.ones(3), np.zeros(3))
+    with pytest.raises(ValueError) as info:
+        layer.forward(np.zeros((2, 3, 4)))
+    assert str(info.value) == "BatchNormalization expects input (N, D) or (N, C, H, W), got shape (2, 3, 4)"
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_batchnorm_unbiased_running_variance_for_small_batches(n):
+    x = rng(9).standard_normal((n, 2))
+    layer = BatchNormalization(np.ones(2), np.zeros(2))
+    layer.forward(x)
+    np.testing.assert_allclose(layer.running_var, 0.9 + 0.1 * x.var(axis=0, ddof=1), rtol=1e-14)
+
+
+def test_parameter_gradients_are_none_until_backward():
+    for layer in (
+        Affine(np.ones((2, 2)), np.zeros(2)),
+        Convolution(np.ones((1, 1, 2, 2)), np.zeros(1)),
+        BatchNormalization(np.ones(2), np.zeros(2)),
+    ):
+        grads = [getattr(layer, name) for name in ("dW", "db", "dgamma", "dbeta") if hasattr(layer, name)]
+        assert grads and all(g is None for g in grads), type(layer).__name__
+
+
+def test_max_pool_backward_of_integer_dout_is_float():
+    layer = Pooling(2, 2)
+    layer.forward(rng(10).standard_normal((1, 1, 4, 4)))
+    dx = layer.backward(np.ones((1, 1, 2, 2), dtype=np.int64))
+    assert dx.dtype == np.float64 and dx.sum() == 4

@@ -21,10 +21,12 @@ def small_nets():
         "multi-sigmoid-xavier": MultiLayerNet(7, [6, 5], 3, activation="sigmoid", weight_init_std="xavier", rng=1),
         "multi-decay": MultiLayerNet(7, [6], 3, weight_decay_lambda=0.3, rng=1),
         "multi-bn": MultiLayerNet(7, [6, 5], 3, use_batchnorm=True, rng=1),
-        "multi-bn-dropout": MultiLayerNet(7, [6, 5], 3, use_batchnorm=True, use_dropout=True,
-                                          dropout_ratio=0.3, weight_decay_lambda=0.1, rng=1),
-        "conv": SimpleConvNet((2, 9, 8), {"filter_num": 3, "filter_size": 3, "pad": 1, "stride": 2},
-                              hidden_size=5, output_size=4, rng=1),
+        "multi-bn-dropout": MultiLayerNet(
+            7, [6, 5], 3, use_batchnorm=True, use_dropout=True, dropout_ratio=0.3, weight_decay_lambda=0.1, rng=1
+        ),
+        "conv": SimpleConvNet(
+            (2, 9, 8), {"filter_num": 3, "filter_size": 3, "pad": 1, "stride": 2}, hidden_size=5, output_size=4, rng=1
+        ),
     }
 
 
@@ -116,8 +118,16 @@ def test_rng_generator_is_accepted_and_advanced():
     assert not np.array_equal(a.params["W1"], b.params["W1"])
 
 
-@pytest.mark.parametrize("spec, std", [("relu", np.sqrt(2 / 7)), ("he", np.sqrt(2 / 7)),
-                                       ("sigmoid", np.sqrt(1 / 7)), ("xavier", np.sqrt(1 / 7)), (0.01, 0.01)])
+@pytest.mark.parametrize(
+    "spec, std",
+    [
+        ("relu", np.sqrt(2 / 7)),
+        ("he", np.sqrt(2 / 7)),
+        ("sigmoid", np.sqrt(1 / 7)),
+        ("xavier", np.sqrt(1 / 7)),
+        (0.01, 0.01),
+    ],
+)
 def test_weight_init_std(spec, std):
     net = MultiLayerNet(7, [6], 3, weight_init_std=spec, rng=5)
     unit = MultiLayerNet(7, [6], 3, weight_init_std=1.0, rng=5)
@@ -146,8 +156,7 @@ def test_float32_stays_float32():
 def test_simple_conv_net_default_shapes():
     net = SimpleConvNet(rng=0)
     shapes = {k: v.shape for k, v in net.params.items()}
-    assert shapes == {"W1": (30, 1, 5, 5), "b1": (30,), "W2": (4320, 100), "b2": (100,),
-                      "W3": (100, 10), "b3": (10,)}
+    assert shapes == {"W1": (30, 1, 5, 5), "b1": (30,), "W2": (4320, 100), "b2": (100,), "W3": (100, 10), "b3": (10,)}
     assert np.isclose(net.params["W1"].std(), np.sqrt(2 / 25), rtol=0.15)  # He by default
 
 
@@ -193,3 +202,29 @@ def test_load_params_rejects_wrong_keys_and_shapes(tmp_path):
         TwoLayerNet(7, 6, 3).load_params(tmp_path / "a.npz")
     with pytest.raises(ValueError, match="parameter names differ"):
         MultiLayerNet(7, [5, 5], 3).load_params(tmp_path / "a.npz")
+
+
+def test_save_and_load_agree_on_the_npz_name(tmp_path):
+    net = TwoLayerNet(3, 4, 2, rng=0)
+    assert net.save_params(tmp_path / "model") == tmp_path / "model.npz"
+    assert net.save_params(str(tmp_path / "other.npz")) == tmp_path / "other.npz"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz", "other.npz"]
+    other = TwoLayerNet(3, 4, 2, rng=1)
+    other.load_params(tmp_path / "model")
+    np.testing.assert_array_equal(other.params["W1"], net.params["W1"])
+
+
+def test_interrupted_save_keeps_the_previous_file(tmp_path, monkeypatch):
+    net = TwoLayerNet(3, 4, 2, rng=0)
+    path = net.save_params(tmp_path / "model")
+    good = path.read_bytes()
+
+    def broken_savez(f, **arrays):
+        f.write(b"PK half an archive")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "savez", broken_savez)
+    with pytest.raises(KeyboardInterrupt):
+        TwoLayerNet(3, 4, 2, rng=5).save_params(path)
+    assert path.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["model.npz"], "no temporary file is left behind"

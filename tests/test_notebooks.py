@@ -1,4 +1,5 @@
 """Notebook hygiene: six weeks, committed without outputs, generic python3 kernel, d2l structure."""
+
 import ast
 import re
 
@@ -73,6 +74,7 @@ def test_plots_go_through_the_course_helpers(nb):
 # An `assert` comparing literals with literals (`0.25**10 < 1e-6`, `780 + 432_100 == 433_890`) checks
 # arithmetic, not the notebook's code or its claim: it passes whatever the cells above compute.
 
+
 def _is_literal(node) -> bool:
     """A constant, or arithmetic / containers built only from constants."""
     if isinstance(node, ast.Constant):
@@ -106,31 +108,36 @@ def _python_source(cell_source: str) -> str:
     try:
         from IPython.core.inputtransformer2 import TransformerManager
     except ImportError:  # without IPython, drop magic lines (keeping line numbers)
-        return "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line
-                         for line in cell_source.splitlines())
+        return "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line for line in cell_source.splitlines())
     return TransformerManager().transform_cell(cell_source)
 
 
 def literal_asserts(cell_source: str) -> list[str]:
     """The source of every `assert` in a cell whose test compares only literals."""
     source = _python_source(cell_source)
-    return [ast.get_source_segment(source, node) or ast.unparse(node)
-            for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Assert) and _has_literal_comparison(node.test)]
+    return [
+        ast.get_source_segment(source, node) or ast.unparse(node)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Assert) and _has_literal_comparison(node.test)
+    ]
 
 
 def test_literal_assert_detector():
-    flagged = ["assert 0.25**10 < 1e-6",
-               "assert 780 + 432_100 == 433_890",
-               "x = 3\nassert x > 0 and -(2 ** 3) <= 1e-6, 'message'",
-               "%matplotlib inline\nassert not (1, 2) == (1, 2)",
-               "assert n_params == 780 + 432_100 + 1_010 == 433_890"]
-    passing = ["assert x < 1e-6",
-               "assert 0.25 ** n < 1e-6",
-               "assert f(2) == 4 and np.pi > 3",
-               "assert True",
-               "!ls\nassert len(rows) == 2 * 3",
-               "assert 0 < x < 1"]
+    flagged = [
+        "assert 0.25**10 < 1e-6",
+        "assert 780 + 432_100 == 433_890",
+        "x = 3\nassert x > 0 and -(2 ** 3) <= 1e-6, 'message'",
+        "%matplotlib inline\nassert not (1, 2) == (1, 2)",
+        "assert n_params == 780 + 432_100 + 1_010 == 433_890",
+    ]
+    passing = [
+        "assert x < 1e-6",
+        "assert 0.25 ** n < 1e-6",
+        "assert f(2) == 4 and np.pi > 3",
+        "assert True",
+        "!ls\nassert len(rows) == 2 * 3",
+        "assert 0 < x < 1",
+    ]
     for source in flagged:
         assert len(literal_asserts(source)) == 1, source
     for source in passing:
@@ -144,7 +151,10 @@ ALL_NOTEBOOKS = sorted(p for p in NOTEBOOK_DIR.rglob("*.ipynb") if ".ipynb_check
 @pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: str(p.relative_to(NOTEBOOK_DIR)))
 def test_no_checkpoint_compares_literals_only(path):
     notebook = nbformat.read(path, as_version=4)
-    found = [f"{path.relative_to(NOTEBOOK_DIR)} cell {index}: {source}"
-             for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
-             for source in literal_asserts(cell.source)]
+    found = [
+        f"{path.relative_to(NOTEBOOK_DIR)} cell {index}: {source}"
+        for index, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code"
+        for source in literal_asserts(cell.source)
+    ]
     assert not found, "asserts that compare only literals cannot fail:\n" + "\n".join(found)

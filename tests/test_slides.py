@@ -1,4 +1,5 @@
 """Slide metadata on every notebook, and the offline reveal.js deck that `weekutils slides N` writes."""
+
 from __future__ import annotations
 
 import copy
@@ -20,8 +21,18 @@ CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)
 CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 MODULE_IMPORT = re.compile(r"""\bimport\b[^;]*?['"]((?:https?:)?//[^'"]+)['"]""")
 # Attributes that make the browser fetch something; <a href> is a link a person may follow, so it is allowed.
-FETCHING = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src"),
-            ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data"), ("image", "href")}
+FETCHING = {
+    ("script", "src"),
+    ("link", "href"),
+    ("img", "src"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("image", "href"),
+}
 
 
 class ResourceParser(HTMLParser):
@@ -128,8 +139,10 @@ def test_apply_is_idempotent(path):
 @pytest.mark.parametrize("path", NOTEBOOKS.values(), ids=[p.name for p in NOTEBOOKS.values()])
 def test_notebook_carries_slide_metadata(path):
     problems = slides.slide_metadata_problems(nbformat.read(path, as_version=4))
-    assert not problems, (f"{len(problems)} problems; run `python -m weekutils.slides notebooks/{path.name}`; "
-                          "the first ones:\n" + "\n".join(problems[:8]))
+    assert not problems, (
+        f"{len(problems)} problems; run `python -m weekutils.slides notebooks/{path.name}`; "
+        "the first ones:\n" + "\n".join(problems[:8])
+    )
 
 
 def test_main_rewrites_in_place_once(tmp_path, capsys):
@@ -164,8 +177,12 @@ def test_checker_catches_external_resources():
     <section><section></section></section><section></section></body></html>"""
     page = parse(html)
     assert [u for u in page.urls if is_external(u)] == [
-        "https://cdn.example/x.css", "//cdn.example/a.js", "https://cdn.example/m.mjs",
-        "https://fonts.example/f.css", "http://x/y.png"]
+        "https://cdn.example/x.css",
+        "//cdn.example/a.js",
+        "https://cdn.example/m.mjs",
+        "https://fonts.example/f.css",
+        "http://x/y.png",
+    ]
     assert page.top_sections == 2
 
 
@@ -181,8 +198,9 @@ def assert_offline_deck(html_path: Path, nb):
         if asset.suffix == ".css":
             remote = [u for u in css_urls(asset.read_text(encoding="utf-8")) if is_external(u)]
             assert not remote, f"{ref} loads {remote}"
-    slide_cells = [c for c in slides.apply_slide_metadata(copy.deepcopy(nb)).cells
-                   if c.metadata.slideshow.slide_type == "slide"]
+    slide_cells = [
+        c for c in slides.apply_slide_metadata(copy.deepcopy(nb)).cells if c.metadata.slideshow.slide_type == "slide"
+    ]
     assert page.top_sections == len(slide_cells), "one reveal.js slide per ## section (and the title)"
 
 

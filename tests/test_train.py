@@ -36,7 +36,7 @@ def test_ceil_iterations_and_every_sample_once_per_epoch():
     assert tr.iter_per_epoch == 3
     assert [len(b) for b in net.seen] == [100, 100, 50] * 2
     for epoch in range(2):
-        ids = np.concatenate(net.seen[3 * epoch:3 * epoch + 3])
+        ids = np.concatenate(net.seen[3 * epoch : 3 * epoch + 3])
         assert sorted(ids) == list(range(250))
     assert not np.array_equal(np.concatenate(net.seen[:3]), np.arange(250))  # shuffled
     assert len(tr.train_loss_list) == 6
@@ -50,8 +50,19 @@ def test_training_learns_and_is_reproducible(capsys):
     for global_seed in (0, 1):
         np.random.seed(global_seed)  # must not matter
         net = MultiLayerNet(4, [8], 3, use_dropout=True, dropout_ratio=0.1, rng=4)
-        tr = Trainer(net, x, t, xt, tt, epochs=5, mini_batch_size=32, optimizer="adam",
-                     optimizer_param={"lr": 0.01}, rng=5, verbose=False).train()
+        tr = Trainer(
+            net,
+            x,
+            t,
+            xt,
+            tt,
+            epochs=5,
+            mini_batch_size=32,
+            optimizer="adam",
+            optimizer_param={"lr": 0.01},
+            rng=5,
+            verbose=False,
+        ).train()
         runs.append(tr.train_loss_list)
     assert runs[0] == runs[1]
     assert tr.test_acc_list[-1] > 0.95
@@ -121,7 +132,19 @@ def test_augment_and_lr_decay():
         seen.append(len(xb))
         return xb + 0.01 * rng.standard_normal(xb.shape)
 
-    tr = Trainer(TwoLayerNet(4, 3, 3, rng=0), x, t, x, t, epochs=3, mini_batch_size=10, optimizer="sgd",
-                 optimizer_param={"lr": 0.1}, augment=augment, lr_decay=0.5, verbose=False).train()
+    tr = Trainer(
+        TwoLayerNet(4, 3, 3, rng=0),
+        x,
+        t,
+        x,
+        t,
+        epochs=3,
+        mini_batch_size=10,
+        optimizer="sgd",
+        optimizer_param={"lr": 0.1},
+        augment=augment,
+        lr_decay=0.5,
+        verbose=False,
+    ).train()
     assert seen == [10] * 9
     assert tr.optimizer.lr == pytest.approx(0.1 * 0.5**3)

@@ -1,4 +1,5 @@
 """set_seed, get_device and record."""
+
 import os
 import random
 

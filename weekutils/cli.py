@@ -1,9 +1,8 @@
 """The `weekutils` command: run the notebooks, check the set-up, build slides."""
+
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 from pathlib import Path
 
@@ -12,26 +11,11 @@ from weekutils.runner import REPO_ROOT
 
 def doctor() -> int:
     """Print versions, device, thread settings, and which data files were found with their MD5 status (week 1)."""
-    import numpy as np
-    import torch
-    import torchvision
-    from threadpoolctl import threadpool_info
-
     from weekutils import data
-    from weekutils.utils import get_device
+    from weekutils.envinfo import environment_lines
 
-    print(f"Python       {platform.python_version()} ({sys.executable})")
-    print(f"torch        {torch.__version__}")
-    print(f"torchvision  {torchvision.__version__}")
-    print(f"numpy        {np.__version__}")
-    print(f"device       {get_device(verbose=False)}")
-    print(f"CPU cores    {os.cpu_count()}")
-    print(f"torch threads  intra-op {torch.get_num_threads()}, inter-op {torch.get_num_interop_threads()}")
-    for pool in threadpool_info():
-        print(f"BLAS threads   {pool.get('internal_api')}: {pool.get('num_threads')} ({pool.get('prefix')})")
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "WEEKUTILS_DATA_DIR",
-                "WEEKUTILS_PRESENTATION"):
-        print(f"{var:<22} {os.environ.get(var, '(unset)')}")
+    for line in environment_lines():
+        print(line)
     print(f"data folder  {data.data_dir()}")
     problems = 0
     for spec in data.DATASETS.values():
@@ -45,6 +29,17 @@ def doctor() -> int:
     return 0
 
 
+def _positive_seconds(text: str) -> int:
+    """argparse type for --timeout: a whole number of seconds >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of seconds >= 1, got {text!r}")
+    return value
+
+
 def main(argv=None) -> int:
     """Entry point of the `weekutils` command (week 1)."""
     parser = argparse.ArgumentParser(prog="weekutils", description=__doc__)
@@ -52,7 +47,7 @@ def main(argv=None) -> int:
     run = sub.add_parser("run", help="execute notebooks headless; write executed copies and HTML under build/")
     run.add_argument("weeks", nargs="*", type=int, help="week numbers (default: all)")
     run.add_argument("--out", type=Path, default=REPO_ROOT / "build", help="output folder (default: build/)")
-    run.add_argument("--timeout", type=int, default=1200, help="seconds allowed per cell (default: 1200)")
+    run.add_argument("--timeout", type=_positive_seconds, default=1200, help="seconds allowed per cell (default: 1200)")
     sub.add_parser("doctor", help="print versions, device, threads, and the data files with their MD5 status")
     slides = sub.add_parser("slides", help="write an offline HTML slide deck of one week under build/")
     slides.add_argument("week", type=int)
@@ -63,9 +58,13 @@ def main(argv=None) -> int:
         if args.command == "doctor":
             return doctor()
         if args.command == "run":
-            from weekutils.runner import run_weeks
+            from weekutils.runner import RunInterrupted, run_weeks
 
-            results = run_weeks(args.weeks or None, out_dir=args.out, timeout_s=args.timeout)
+            try:
+                results = run_weeks(args.weeks or None, out_dir=args.out, timeout_s=args.timeout)
+            except RunInterrupted as err:
+                print(f"\n{err}", file=sys.stderr)
+                return 130  # 128 + SIGINT, what a shell reports for a Ctrl-C
             return 0 if all(r.status == "ok" for r in results) else 1
         if args.command == "slides":
             from weekutils.slides import build_slides

@@ -5,6 +5,7 @@ The files live in torchvision's layout under the data folder (`data/` or `WEEKUT
 torchvision downloads them. The training set is split into training and validation data here; the test
 set comes from a separate call (`load_mnist_test`), made once, at the end of a notebook.
 """
+
 from __future__ import annotations
 
 import functools
@@ -61,8 +62,18 @@ FASHION_MNIST = DatasetSpec(
         "test_images": "8181f5470baa50b63fa0f6fddb340f0a",
         "test_labels": "15d484375f8d13e6eb1aabb0c3f46965",
     },
-    class_names=("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                 "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+    class_names=(
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ),
     # Debian's dataset-fashion-mnist package (recompressed: same bytes once uncompressed).
     system_dirs=("/usr/share/datasets/fashion-mnist",),
 )
@@ -105,8 +116,10 @@ def expected_files_text(spec: DatasetSpec = MNIST) -> str:
 
 
 def _get_good_copy(spec: DatasetSpec) -> str:
-    return (f"Delete it and run again to download a fresh copy, or copy the official file into {raw_dir(spec)}. "
-            f"The files and the MD5s of their uncompressed bytes:\n{expected_files_text(spec)}")
+    return (
+        f"Delete it and run again to download a fresh copy, or copy the official file into {raw_dir(spec)}. "
+        f"The files and the MD5s of their uncompressed bytes:\n{expected_files_text(spec)}"
+    )
 
 
 def read_idx(path: Path, expected_md5: str, spec: DatasetSpec = MNIST) -> np.ndarray:
@@ -119,12 +132,15 @@ def read_idx(path: Path, expected_md5: str, spec: DatasetSpec = MNIST) -> np.nda
     except FileNotFoundError:
         raise DataFileError(f"{spec.title} file {path} is missing. {_get_good_copy(spec)}") from None
     except (OSError, EOFError, zlib.error) as err:
-        raise DataFileError(f"{spec.title} file {path} is damaged: it is not a readable gzip file "
-                            f"({err}). {_get_good_copy(spec)}") from None
+        raise DataFileError(
+            f"{spec.title} file {path} is damaged: it is not a readable gzip file ({err}). {_get_good_copy(spec)}"
+        ) from None
     md5 = hashlib.md5(raw).hexdigest()
     if md5 != expected_md5:
-        raise DataFileError(f"{spec.title} file {path} is corrupt or not the official file: the MD5 of its "
-                            f"uncompressed bytes is {md5}, expected {expected_md5}. {_get_good_copy(spec)}")
+        raise DataFileError(
+            f"{spec.title} file {path} is corrupt or not the official file: the MD5 of its "
+            f"uncompressed bytes is {md5}, expected {expected_md5}. {_get_good_copy(spec)}"
+        )
     # The MD5 already proves the bytes are the official ones, so the header is trusted from here on.
     ndim = raw[3]  # header: two zero bytes, the type code (0x08: uint8), the number of dimensions
     dims = np.frombuffer(raw, dtype=">i4", count=ndim, offset=4).astype(int)
@@ -170,8 +186,10 @@ def load_arrays(spec: DatasetSpec = MNIST, download: bool = True) -> tuple[dict,
     found = find_files(spec)
     if found is None:
         if not download:
-            raise DataFileError(f"{spec.title} is not in {raw_dir(spec)}. Put the four official files there:\n"
-                                f"{expected_files_text(spec)}")
+            raise DataFileError(
+                f"{spec.title} is not in {raw_dir(spec)}. Put the four official files there:\n"
+                f"{expected_files_text(spec)}"
+            )
         _download(spec)
         found = find_files(spec)
         if found is None:
@@ -201,8 +219,13 @@ def _relative(folder: Path) -> str:
         return str(folder)
 
 
-def load_dataset(spec: DatasetSpec = MNIST, normalize: bool = True, flatten: bool = True,
-                 one_hot_label: bool = False, validation: int = DEFAULT_VALIDATION):
+def load_dataset(
+    spec: DatasetSpec = MNIST,
+    normalize: bool = True,
+    flatten: bool = True,
+    one_hot_label: bool = False,
+    validation: int = DEFAULT_VALIDATION,
+):
     """Training and validation data of `spec`: ((x_train, t_train), (x_val, t_val)) (week 1).
 
     The validation data are the last `validation` images of the official training set. The test set is
@@ -216,24 +239,30 @@ def load_dataset(spec: DatasetSpec = MNIST, normalize: bool = True, flatten: boo
     cut = n - int(validation)
     train = _prepare(arrays["train_images"][:cut], arrays["train_labels"][:cut], normalize, flatten, one_hot_label)
     val = _prepare(arrays["train_images"][cut:], arrays["train_labels"][cut:], normalize, flatten, one_hot_label)
-    print(f"Data: {spec.title} from {_relative(folder)} (MD5 verified): {cut:,} training images, "
-          f"{int(validation):,} validation images (the last of the official training set)")
+    print(
+        f"Data: {spec.title} from {_relative(folder)} (MD5 verified): {cut:,} training images, "
+        f"{int(validation):,} validation images (the last of the official training set)"
+    )
     return train, val
 
 
-def load_dataset_test(spec: DatasetSpec = MNIST, normalize: bool = True, flatten: bool = True,
-                      one_hot_label: bool = False):
+def load_dataset_test(
+    spec: DatasetSpec = MNIST, normalize: bool = True, flatten: bool = True, one_hot_label: bool = False
+):
     """The official test set of `spec` as (x_test, t_test); score it once, at the end (week 1)."""
     _check_flags(normalize=normalize, flatten=flatten, one_hot_label=one_hot_label)
     arrays, folder = load_arrays(spec)
     x, t = _prepare(arrays["test_images"], arrays["test_labels"], normalize, flatten, one_hot_label)
-    print(f"Data: {spec.title} test set from {_relative(folder)} (MD5 verified): {len(x):,} images, "
-          f"used once, for the final score")
+    print(
+        f"Data: {spec.title} test set from {_relative(folder)} (MD5 verified): {len(x):,} images, "
+        f"used once, for the final score"
+    )
     return x, t
 
 
-def load_mnist(normalize: bool = True, flatten: bool = True, one_hot_label: bool = False,
-               validation: int = DEFAULT_VALIDATION):
+def load_mnist(
+    normalize: bool = True, flatten: bool = True, one_hot_label: bool = False, validation: int = DEFAULT_VALIDATION
+):
     """MNIST training and validation data, ((x_train, t_train), (x_val, t_val)), book-style arguments (week 1).
 
     normalize: float32 pixels in [0, 1] instead of uint8 0..255.
@@ -249,8 +278,9 @@ def load_mnist_test(normalize: bool = True, flatten: bool = True, one_hot_label:
     return load_dataset_test(MNIST, normalize, flatten, one_hot_label)
 
 
-def load_fashion_mnist(normalize: bool = True, flatten: bool = True, one_hot_label: bool = False,
-                       validation: int = DEFAULT_VALIDATION):
+def load_fashion_mnist(
+    normalize: bool = True, flatten: bool = True, one_hot_label: bool = False, validation: int = DEFAULT_VALIDATION
+):
     """Fashion-MNIST training and validation data, with the same API as `load_mnist` (week 7)."""
     return load_dataset(FASHION_MNIST, normalize, flatten, one_hot_label, validation)
 
@@ -260,9 +290,15 @@ def load_fashion_mnist_test(normalize: bool = True, flatten: bool = True, one_ho
     return load_dataset_test(FASHION_MNIST, normalize, flatten, one_hot_label)
 
 
-def mnist_dataloaders(batch_size: int = 100, seed: int = 0, flatten: bool = False, train_transform=None,
-                      validation: int = DEFAULT_VALIDATION, eval_batch_size: int = 1000,
-                      spec: DatasetSpec = MNIST):
+def mnist_dataloaders(
+    batch_size: int = 100,
+    seed: int = 0,
+    flatten: bool = False,
+    train_transform=None,
+    validation: int = DEFAULT_VALIDATION,
+    eval_batch_size: int = 1000,
+    spec: DatasetSpec = MNIST,
+):
     """Torch DataLoaders (train, validation): shuffled, seeded, single-process (week 2).
 
     train_transform, if given, is applied to each training image tensor (1, 28, 28) on the fly,
@@ -290,8 +326,12 @@ def mnist_dataloaders(batch_size: int = 100, seed: int = 0, flatten: bool = Fals
     train_set = _Transformed(x_tr, t_tr) if train_transform is not None else TensorDataset(x_tr, t_tr)
     generator = torch.Generator().manual_seed(seed)
     train_loader = DataLoader(train_set, batch_size=int(batch_size), shuffle=True, num_workers=0, generator=generator)
-    val_loader = DataLoader(TensorDataset(torch.from_numpy(x_val), torch.from_numpy(t_val)),
-                            batch_size=int(eval_batch_size), shuffle=False, num_workers=0)
+    val_loader = DataLoader(
+        TensorDataset(torch.from_numpy(x_val), torch.from_numpy(t_val)),
+        batch_size=int(eval_batch_size),
+        shuffle=False,
+        num_workers=0,
+    )
     return train_loader, val_loader
 
 

@@ -55,12 +55,30 @@ def log_softmax(x):
 
 
 def _as_batch(y, t):
-    """Promote a single sample (1-D) to a batch of one, for y and t alike."""
+    """Promote a single sample (1-D) to a batch of one, for y and t alike; reject an empty batch."""
     y, t = np.asarray(y), np.asarray(t)
     if y.ndim == 1:
         y = y.reshape(1, -1)
-        t = t.reshape(1, -1) if t.size == y.size and t.size > 1 else t.reshape(1)
+        # One label for one sample: an index (size 1) or a row; a row of the wrong length is caught
+        # by label_indices with both shapes in the message.
+        t = t.reshape(1, -1) if t.size > 1 else t.reshape(1)
+    if y.ndim == 0 or y.shape[0] == 0:
+        raise ValueError(f"the loss needs at least one sample, got y of shape {y.shape}")
     return y, t
+
+
+def _one_hot_indices(t):
+    """Class indices of one-hot rows; ValueError unless every row is 0s and exactly one 1."""
+    if not (np.issubdtype(t.dtype, np.number) or t.dtype == bool) or not np.all(np.isfinite(t)):
+        raise ValueError(f"one-hot labels must be finite numbers, got dtype {t.dtype} with NaN/inf or non-numbers")
+    # Soft (0.7/0.3), two-hot and all-zero rows have no single class: argmax would invent one.
+    bad = ~(np.all((t == 0) | (t == 1), axis=1) & (np.count_nonzero(t, axis=1) == 1))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"one-hot labels must have exactly one 1 (and 0s elsewhere) in every row; row {row} is {t[row].tolist()}"
+        )
+    return t.argmax(axis=1)
 
 
 def label_indices(t, y_shape):
@@ -70,17 +88,22 @@ def label_indices(t, y_shape):
     if t.ndim == 2:
         if t.shape != (n, c):
             raise ValueError(
-                f"one-hot labels must have shape (N, C) = {(n, c)} to match the scores, "
-                f"got shape {t.shape}"
+                f"one-hot labels must have shape (N, C) = {(n, c)} to match the scores, got shape {t.shape}"
             )
-        return t.argmax(axis=1)
+        return _one_hot_indices(t)
     if t.ndim != 1 or t.shape[0] != n:
         raise ValueError(
             f"labels must have shape ({n},) (one index per sample) or ({n}, {c}) (one-hot) "
             f"to match scores of shape {(n, c)}, got shape {t.shape}"
         )
     if not np.issubdtype(t.dtype, np.integer):
-        if not np.all(t == np.round(t)):
+        if n == c > 1 and np.all((t == 0) | (t == 1)) and np.count_nonzero(t) == 1:
+            # With N == C a float vector holding a single 1 reads as one one-hot row just as well.
+            raise ValueError(
+                f"ambiguous labels of shape {t.shape} for scores {(n, c)}: they look like one one-hot "
+                f"row; pass integer class indices, or one-hot labels of shape {(n, c)}"
+            )
+        if not np.all(np.isfinite(t)) or not np.all(t == np.round(t)):  # inf == round(inf)
             raise ValueError(f"index labels must be integers, got dtype {t.dtype}")
         t = t.astype(np.int64)
     if t.size and (t.min() < 0 or t.max() >= c):

@@ -26,12 +26,16 @@ def conv_output_size(input_size, filter_size, stride=1, pad=0, strict=False):
     """Output length (input + 2*pad - filter) // stride + 1 of a convolution or pooling (week 5).
 
     Raises ValueError when the filter is larger than the padded input, when
-    stride < 1 or pad < 0.  If (input + 2*pad - filter) is not a multiple of the
+    stride < 1, pad < 0, or the filter or input size is below 1.  If (input + 2*pad - filter) is not a multiple of the
     stride, the last partial window is dropped (floor), exactly like PyTorch;
     pass ``strict=True`` to raise instead.
     """
     if stride < 1 or pad < 0:
         raise ValueError(f"need stride >= 1 and pad >= 0, got stride={stride}, pad={pad}")
+    if filter_size < 1 or input_size < 1:
+        raise ValueError(
+            f"need filter_size >= 1 and input_size >= 1, got filter_size={filter_size}, input_size={input_size}"
+        )
     span = input_size + 2 * pad - filter_size
     if span < 0:
         raise ValueError(
@@ -40,8 +44,7 @@ def conv_output_size(input_size, filter_size, stride=1, pad=0, strict=False):
         )
     if strict and span % stride:
         raise ValueError(
-            f"(input {input_size} + 2*pad {pad} - filter {filter_size}) = {span} "
-            f"is not a multiple of stride {stride}"
+            f"(input {input_size} + 2*pad {pad} - filter {filter_size}) = {span} is not a multiple of stride {stride}"
         )
     return span // stride + 1
 
@@ -54,7 +57,7 @@ def _check_4d(x, what):
 def tiles(input_shape, filter_h, filter_w, stride, pad):
     """True when the windows cover the input exactly once, e.g. 2x2 pooling with stride 2 (week 5)."""
     H, W = input_shape[-2:]
-    return (stride == filter_h == filter_w and pad == 0 and H % stride == 0 and W % stride == 0)
+    return stride == filter_h == filter_w and pad == 0 and H % stride == 0 and W % stride == 0
 
 
 def windows(x, filter_h, filter_w, stride=1, pad=0, pad_value=0.0, writeable=False):
@@ -90,7 +93,9 @@ def fold(cols, input_shape, filter_h, filter_w, stride=1, pad=0):
     ow = conv_output_size(W, filter_w, stride, pad)
     expected = (N, C * filter_h * filter_w, oh * ow)
     if np.shape(cols) != expected:
-        raise ValueError(f"fold expects columns of shape {expected} for input {tuple(input_shape)}, got {np.shape(cols)}")
+        raise ValueError(
+            f"fold expects columns of shape {expected} for input {tuple(input_shape)}, got {np.shape(cols)}"
+        )
     cols = np.asarray(cols).reshape(N, C, filter_h, filter_w, oh, ow)
     if tiles(input_shape, filter_h, filter_w, stride, pad):
         # No overlaps to sum, every pixel comes from one window: a pure rearrangement.
@@ -100,8 +105,8 @@ def fold(cols, input_shape, filter_h, filter_w, stride=1, pad=0):
     # for a fixed offset that is one strided slice, and overlapping windows add up.
     for i in range(filter_h):
         for j in range(filter_w):
-            img[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride] += cols[:, :, i, j]
-    return img[:, :, pad:H + pad, pad:W + pad]
+            img[:, :, i : i + stride * oh : stride, j : j + stride * ow : stride] += cols[:, :, i, j]
+    return img[:, :, pad : H + pad, pad : W + pad]
 
 
 def im2col(input_data, filter_h, filter_w, stride=1, pad=0):

@@ -28,6 +28,20 @@ __all__ = [
 ]
 
 
+def _require_finite_batch(x, what):
+    """Raise ValueError unless x has at least one row and only finite values."""
+    if x.shape[0] == 0:
+        raise ValueError(f"{what} must have at least one row, got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{what} of shape {x.shape} contains non-finite values (NaN or inf)")
+
+
+def _forward_first(layer, saved):
+    """Raise RuntimeError when backward runs before forward, i.e. while what forward saves is still None."""
+    if saved is None:
+        raise RuntimeError(f"{type(layer).__name__}.backward: call forward() first")
+
+
 class MulLayer:
     """Multiply node z = x * y of a computational graph (week 3)."""
 
@@ -41,6 +55,7 @@ class MulLayer:
 
     def backward(self, dout):
         """dz/dx = y and dz/dy = x: each input gets dout times the *other* input (week 3)."""
+        _forward_first(self, self.x)
         return dout * self.y, dout * self.x
 
 
@@ -69,6 +84,7 @@ class Relu:
 
     def backward(self, dout):
         """Gradient 1 where x > 0, else 0 (torch uses 0 at x == 0 too); dout is not modified (week 3)."""
+        _forward_first(self, self.mask)
         # The original report (and the book) wrote dout[mask] = 0 in place.
         return dout * self.mask
 
@@ -86,6 +102,7 @@ class Sigmoid:
 
     def backward(self, dout):
         """dy/dx = y (1 - y) (week 3)."""
+        _forward_first(self, self.out)
         return dout * self.out * (1.0 - self.out)
 
 
@@ -118,6 +135,7 @@ class Affine:
 
     def backward(self, dout):
         """dx = dout W^T, dW = x^T dout, db = column sums of dout (week 3)."""
+        _forward_first(self, self.x)
         self.dW = self.x.T @ dout
         if self.b is not None:
             self.db = dout.sum(axis=0)  # b was broadcast over the batch, so its gradient sums over it
@@ -144,6 +162,7 @@ class SoftmaxWithLoss:
 
     def backward(self, dout=1.0):
         """d(loss)/dx = (softmax(x) - onehot(t)) / N, times dout (week 3)."""
+        _forward_first(self, self.y)
         n = self.y.shape[0]
         dx = self.y.copy()
         dx[np.arange(n), self.t] -= 1.0
@@ -226,6 +245,7 @@ class BatchNormalization:
         self.input_shape = x.shape
         x = self._to_2d(x)
         if train_flg:
+            _require_finite_batch(x, "BatchNormalization training input")  # else NaN enters the running stats for good
             mu = x.mean(axis=0)
             xc = x - mu
             var = np.mean(xc**2, axis=0)
@@ -242,6 +262,7 @@ class BatchNormalization:
 
     def backward(self, dout):
         """Gradients of gamma, beta and x; in training mode mean and variance depend on x too (week 4)."""
+        _forward_first(self, self.xn)
         dout = self._to_2d(dout)
         self.dbeta = dout.sum(axis=0)
         self.dgamma = np.sum(dout * self.xn, axis=0)
@@ -287,6 +308,7 @@ class Convolution:
 
     def backward(self, dout):
         """dW = sum_n dout_n cols_n^T, db = sums of dout, dx = fold(W^T dout) (week 5)."""
+        _forward_first(self, self.cols)
         FN, C, FH, FW = self.W.shape
         N = dout.shape[0]
         dout = dout.reshape(N, FN, -1)  # (N, FN, oh*ow), matching the columns
@@ -327,8 +349,9 @@ class Pooling:
         ow = conv_output_size(W, self.pool_w, self.stride, self.pad)
         k = self.pool_h * self.pool_w
         # One copy puts the k elements of each window in k contiguous slabs: (N, C, k, oh*ow).
-        cols = unfold(x, self.pool_h, self.pool_w, self.stride, self.pad,
-                      pad_value=-np.inf if self.mode == "max" else 0.0).reshape(N, C, k, oh * ow)
+        cols = unfold(
+            x, self.pool_h, self.pool_w, self.stride, self.pad, pad_value=-np.inf if self.mode == "max" else 0.0
+        ).reshape(N, C, k, oh * ow)
         if self.mode == "avg":
             return cols.mean(axis=2).reshape(N, C, oh, ow)
         out = cols[:, :, 0].copy()
@@ -344,6 +367,7 @@ class Pooling:
 
     def backward(self, dout):
         """Max: route dout to the winning element; avg: spread dout evenly over the window (week 5)."""
+        _forward_first(self, self.x_shape)
         N, C = dout.shape[:2]
         k = self.pool_h * self.pool_w
         dout = dout.reshape(N, C, 1, -1)  # one value per window, broadcast over its k elements

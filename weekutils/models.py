@@ -1,4 +1,5 @@
 """PyTorch models shared by weeks 6 and 7 and by `weekutils predict`: one definition, saved as state_dicts."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,11 @@ def conv_bn_relu(in_channels: int, out_channels: int) -> list:
     """A 3x3 convolution (padding 1, no bias: batch norm's beta replaces it), batch norm and ReLU (week 6)."""
     from torch import nn
 
-    return [nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1, bias=False),
-            nn.BatchNorm2d(out_channels), nn.ReLU()]
+    return [
+        nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1, bias=False),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(),
+    ]
 
 
 def make_better_cnn(dropout: float = 0.3):
@@ -25,10 +29,14 @@ def make_better_cnn(dropout: float = 0.3):
     from torch import nn
 
     return nn.Sequential(
-        *conv_bn_relu(1, 32), nn.MaxPool2d(2),        # 32 x 14 x 14
-        *conv_bn_relu(32, 64), nn.MaxPool2d(2),       # 64 x 7 x 7
-        *conv_bn_relu(64, 64),                        # 64 x 7 x 7
-        nn.Flatten(), nn.Dropout(dropout), nn.Linear(64 * 7 * 7, 10),
+        *conv_bn_relu(1, 32),
+        nn.MaxPool2d(2),  # 32 x 14 x 14
+        *conv_bn_relu(32, 64),
+        nn.MaxPool2d(2),  # 64 x 7 x 7
+        *conv_bn_relu(64, 64),  # 64 x 7 x 7
+        nn.Flatten(),
+        nn.Dropout(dropout),
+        nn.Linear(64 * 7 * 7, 10),
     ).to(memory_format=torch.channels_last)
 
 

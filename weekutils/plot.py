@@ -1,4 +1,5 @@
 """Plotting helpers: one style for study and class, Korean text, and the few chart kinds the course uses."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -14,15 +15,32 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 KOREAN_FONT = "NanumGothic"
 
 _STUDY = {
-    "figure.figsize": (6.4, 4.0), "figure.dpi": 100, "savefig.dpi": 150,
-    "font.size": 11, "axes.titlesize": 13, "axes.labelsize": 11, "legend.fontsize": 10,
-    "xtick.labelsize": 10, "ytick.labelsize": 10, "lines.linewidth": 1.8, "lines.markersize": 5,
+    "figure.figsize": (6.4, 4.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "font.size": 11,
+    "axes.titlesize": 13,
+    "axes.labelsize": 11,
+    "legend.fontsize": 10,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "lines.linewidth": 1.8,
+    "lines.markersize": 5,
 }
 _PRESENTATION = {
-    "figure.figsize": (10.0, 6.0), "figure.dpi": 110, "savefig.dpi": 150,
-    "font.size": 18, "axes.titlesize": 22, "axes.labelsize": 20, "legend.fontsize": 17,
-    "xtick.labelsize": 16, "ytick.labelsize": 16, "lines.linewidth": 3.2, "lines.markersize": 9,
-    "axes.linewidth": 1.6, "grid.linewidth": 1.0,
+    "figure.figsize": (10.0, 6.0),
+    "figure.dpi": 110,
+    "savefig.dpi": 150,
+    "font.size": 18,
+    "axes.titlesize": 22,
+    "axes.labelsize": 20,
+    "legend.fontsize": 17,
+    "xtick.labelsize": 16,
+    "ytick.labelsize": 16,
+    "lines.linewidth": 3.2,
+    "lines.markersize": 9,
+    "axes.linewidth": 1.6,
+    "grid.linewidth": 1.0,
 }
 
 
@@ -53,15 +71,22 @@ def use_style(presentation: bool | None = None) -> dict:
         presentation = os.environ.get("WEEKUTILS_PRESENTATION", "0") not in ("", "0", "false", "False")
     _register_korean_font()
     params = dict(_PRESENTATION if presentation else _STUDY)
-    params.update({
-        # DejaVu Sans draws Latin text and the true minus sign; NanumGothic fills in Hangul.
-        # Font fallback runs along font.family itself, so both names go there.
-        "font.family": ["DejaVu Sans", KOREAN_FONT],
-        "axes.unicode_minus": True,
-        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
-        "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
-        "legend.frameon": False, "image.cmap": "gray", "figure.constrained_layout.use": True,
-    })
+    params.update(
+        {
+            # DejaVu Sans draws Latin text and the true minus sign; NanumGothic fills in Hangul.
+            # Font fallback runs along font.family itself, so both names go there.
+            "font.family": ["DejaVu Sans", KOREAN_FONT],
+            "axes.unicode_minus": True,
+            "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "legend.frameon": False,
+            "image.cmap": "gray",
+            "figure.constrained_layout.use": True,
+        }
+    )
     matplotlib.rcParams.update(params)
     return params
 
@@ -86,8 +111,16 @@ def _finish(ax, title, xlabel, ylabel, legend):
     return ax
 
 
-def line_plot(series, title: str = "", xlabel: str = "", ylabel: str = "", ax=None,
-              logy: bool = False, styles: dict | None = None, markers: bool = False):
+def line_plot(
+    series,
+    title: str = "",
+    xlabel: str = "",
+    ylabel: str = "",
+    ax=None,
+    logy: bool = False,
+    styles: dict | None = None,
+    markers: bool = False,
+):
     """Plot named curves: series maps label -> y or (x, y); returns the axes (week 1)."""
     if ax is None:
         _, ax = subplots()
@@ -100,8 +133,16 @@ def line_plot(series, title: str = "", xlabel: str = "", ylabel: str = "", ax=No
     return _finish(ax, title, xlabel, ylabel, legend=len(series) > 1)
 
 
-def image_grid(images, titles=None, ncols: int = 10, title: str = "", cmap: str = "gray",
-               symmetric: bool = False, cell: float | None = None, title_colors=None):
+def image_grid(
+    images,
+    titles=None,
+    ncols: int = 10,
+    title: str = "",
+    cmap: str = "gray",
+    symmetric: bool = False,
+    cell: float | None = None,
+    title_colors=None,
+):
     """Show images (N, H, W) or (N, 784) in a grid, optional per-image titles (week 2).
 
     symmetric=True centres a diverging colour map on zero, for weights and filters.
@@ -135,8 +176,16 @@ def image_grid(images, titles=None, ncols: int = 10, title: str = "", cmap: str 
     return fig
 
 
-def histograms(arrays: dict, title: str = "", xlabel: str = "", bins: int = 30, range_=None, ylabel: str = "count",
-               ncols: int | None = None, panel_size: tuple[float, float] | None = None):
+def histograms(
+    arrays: dict,
+    title: str = "",
+    xlabel: str = "",
+    bins: int = 30,
+    range_=None,
+    ylabel: str = "count",
+    ncols: int | None = None,
+    panel_size: tuple[float, float] | None = None,
+):
     """One histogram panel per named array, with shared axes (week 4).
 
     By default all panels sit side by side in one row; ncols wraps them into rows of ncols panels, and
@@ -148,7 +197,7 @@ def histograms(arrays: dict, title: str = "", xlabel: str = "", bins: int = 30, 
     for ax, (name, values) in zip(axes.flat, arrays.items()):
         ax.hist(np.ravel(values), bins=bins, range=range_, color=PALETTE[0])
         _finish(ax, name, xlabel, None, legend=False)
-    for ax in axes.flat[len(arrays):]:
+    for ax in axes.flat[len(arrays) :]:
         ax.set_visible(False)
     for row in axes:
         row[0].set_ylabel(ylabel)
@@ -157,8 +206,18 @@ def histograms(arrays: dict, title: str = "", xlabel: str = "", bins: int = 30, 
     return fig
 
 
-def contour(f, xlim, ylim, paths: dict | None = None, title: str = "", ax=None, levels: int = 20,
-            xlabel: str = "x", ylabel: str = "y", resolution: int = 200):
+def contour(
+    f,
+    xlim,
+    ylim,
+    paths: dict | None = None,
+    title: str = "",
+    ax=None,
+    levels: int = 20,
+    xlabel: str = "x",
+    ylabel: str = "y",
+    resolution: int = 200,
+):
     """Contour lines of f(X, Y) with optional named 2-D paths drawn over them (week 3)."""
     if ax is None:
         _, ax = subplots()
@@ -176,8 +235,17 @@ def contour(f, xlim, ylim, paths: dict | None = None, title: str = "", ax=None, 
     return _finish(ax, title, xlabel, ylabel, legend=paths is not None and len(paths) > 1)
 
 
-def decision_boundary(predict, X, y, title: str = "", ax=None, xlabel: str = "$x_1$", ylabel: str = "$x_2$",
-                      resolution: int = 300, margin: float = 0.5):
+def decision_boundary(
+    predict,
+    X,
+    y,
+    title: str = "",
+    ax=None,
+    xlabel: str = "$x_1$",
+    ylabel: str = "$x_2$",
+    resolution: int = 300,
+    margin: float = 0.5,
+):
     """Shade a 2-D classifier's regions; predict maps (M, 2) points to class labels (week 2)."""
     if ax is None:
         _, ax = subplots()
@@ -203,15 +271,27 @@ def confusion_matrix(t_true, t_pred, title: str = "Confusion matrix (혼동 행�
         size = 6.0 if matplotlib.rcParams["font.size"] < 14 else 9.0
         _, ax = plt.subplots(figsize=(size, size))
     display = ConfusionMatrixDisplay.from_predictions(
-        np.asarray(t_true), np.asarray(t_pred), ax=ax, colorbar=False, cmap="Blues", normalize=normalize,
+        np.asarray(t_true),
+        np.asarray(t_pred),
+        ax=ax,
+        colorbar=False,
+        cmap="Blues",
+        normalize=normalize,
         values_format=".2f" if normalize else "d",
     )
     ax.grid(False)
     return _finish(display.ax_, title, "predicted label", "true label", legend=False)
 
 
-def smoothed_line_plot(series: dict, window: int = 20, title: str = "", xlabel: str = "iteration",
-                       ylabel: str = "loss", ax=None, logy: bool = False):
+def smoothed_line_plot(
+    series: dict,
+    window: int = 20,
+    title: str = "",
+    xlabel: str = "iteration",
+    ylabel: str = "loss",
+    ax=None,
+    logy: bool = False,
+):
     """Noisy per-iteration curves (mini-batch losses): each drawn faintly, with its moving average on top (weeks 2-3).
 
     series maps label -> values; the moving average of `window` consecutive values is plotted at the
@@ -225,7 +305,7 @@ def smoothed_line_plot(series: dict, window: int = 20, title: str = "", xlabel: 
         color = PALETTE[i % len(PALETTE)]
         ax.plot(x, y, color=color, alpha=0.25, linewidth=0.8)
         w = max(1, min(window, len(y)))
-        ax.plot(x[w - 1:], np.convolve(y, np.ones(w) / w, mode="valid"), color=color, label=label)
+        ax.plot(x[w - 1 :], np.convolve(y, np.ones(w) / w, mode="valid"), color=color, label=label)
     if logy:
         ax.set_yscale("log")
     return _finish(ax, title, xlabel, ylabel, legend=len(series) > 1)

@@ -2,6 +2,7 @@
 
 Run `python -m weekutils.slides notebooks/*.ipynb` to (re)apply the slide metadata in place.
 """
+
 from __future__ import annotations
 
 import copy
@@ -9,6 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from weekutils.files import atomic_path, atomic_write_text
 from weekutils.runner import REPO_ROOT, find_notebooks
 
 SOLUTION_TAG = "solution"
@@ -125,7 +127,8 @@ def _write_korean_font_subset(text: str, dest: Path) -> bool:
     subsetter.populate(text="".join(hangul) + " ")
     subsetter.subset(font)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    subset.save_font(font, str(dest), options)
+    with atomic_path(dest) as tmp:
+        subset.save_font(font, str(tmp), options)
     return True
 
 
@@ -143,14 +146,18 @@ def export_deck(nb, out_dir: Path, stem: str) -> Path:
     has_korean = _write_korean_font_subset(_notebook_text(nb), out_dir / font)
 
     exporter = SlidesExporter(
-        template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATE_DIR)],
-        reveal_url_prefix=f"{ASSETS}/reveal.js", reveal_theme="white", reveal_transition="slide",
-        reveal_width="1280", reveal_height="720",  # 16:9, the shape of today's projectors
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        reveal_url_prefix=f"{ASSETS}/reveal.js",
+        reveal_theme="white",
+        reveal_transition="slide",
+        reveal_width="1280",
+        reveal_height="720",  # 16:9, the shape of today's projectors
     )
     resources = {"metadata": {"name": stem}, "weekutils": {"assets": ASSETS, "korean_font": font if has_korean else ""}}
     html, _ = exporter.from_notebook_node(nb, resources=resources)
     html_path = out_dir / f"{stem}.slides.html"
-    html_path.write_text(html, encoding="utf-8")
+    atomic_write_text(html_path, html)  # an interrupted export never leaves half a deck
     return html_path
 
 
@@ -165,8 +172,10 @@ def build_slides(week: int, out_dir: Path, prefer_executed: bool = True) -> Path
 
     path = find_notebooks([week])[week]
     source = (executed_copy(path) if prefer_executed else None) or path
-    print(f"Slides of week {week} from {source.relative_to(REPO_ROOT) if source.is_relative_to(REPO_ROOT) else source}"
-          + (" (executed copy, with outputs)" if source != path else " (as committed, no outputs)"))
+    print(
+        f"Slides of week {week} from {source.relative_to(REPO_ROOT) if source.is_relative_to(REPO_ROOT) else source}"
+        + (" (executed copy, with outputs)" if source != path else " (as committed, no outputs)")
+    )
     return export_deck(nbformat.read(source, as_version=4), Path(out_dir), path.stem)
 
 
@@ -184,7 +193,8 @@ def main(argv=None) -> int:
         before = nbformat.writes(nb)
         apply_slide_metadata(nb)
         if nbformat.writes(nb) != before:
-            nbformat.write(nb, path)
+            with atomic_path(path) as tmp:  # the notebook itself is at stake here
+                nbformat.write(nb, tmp)
             print(f"updated    {path}")
         else:
             print(f"unchanged  {path}")

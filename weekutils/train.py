@@ -7,11 +7,17 @@ from numpy.lib.stride_tricks import sliding_window_view
 from tqdm.auto import tqdm
 
 from . import optim
+from .nets import positive_int
 
 __all__ = ["Trainer", "make_optimizer", "random_shift"]
 
-_OPTIMIZERS = {"sgd": optim.SGD, "momentum": optim.Momentum, "adagrad": optim.AdaGrad,
-               "rmsprop": optim.RMSprop, "adam": optim.Adam}
+_OPTIMIZERS = {
+    "sgd": optim.SGD,
+    "momentum": optim.Momentum,
+    "adagrad": optim.AdaGrad,
+    "rmsprop": optim.RMSprop,
+    "adam": optim.Adam,
+}
 
 
 def make_optimizer(optimizer="sgd", optimizer_param=None):
@@ -57,9 +63,23 @@ class Trainer:
     batch; ``lr_decay`` multiplies the optimizer's ``lr`` after every epoch.
     """
 
-    def __init__(self, network, x_train, t_train, x_test, t_test, epochs=20, mini_batch_size=100,
-                 optimizer="sgd", optimizer_param=None, evaluate_sample_num_per_epoch=None,
-                 rng=None, verbose=True, augment=None, lr_decay=1.0):
+    def __init__(
+        self,
+        network,
+        x_train,
+        t_train,
+        x_test,
+        t_test,
+        epochs=20,
+        mini_batch_size=100,
+        optimizer="sgd",
+        optimizer_param=None,
+        evaluate_sample_num_per_epoch=None,
+        rng=None,
+        verbose=True,
+        augment=None,
+        lr_decay=1.0,
+    ):
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"epochs must be a non-negative int, got {epochs!r}")
         if len(x_train) != len(t_train) or len(x_test) != len(t_test):
@@ -67,9 +87,19 @@ class Trainer:
                 f"inputs and labels must have the same length: x_train {np.shape(x_train)}, "
                 f"t_train {np.shape(t_train)}, x_test {np.shape(x_test)}, t_test {np.shape(t_test)}"
             )
-        if mini_batch_size < 1 or len(x_train) == 0:
-            raise ValueError(f"need mini_batch_size >= 1 and a non-empty training set, got "
-                             f"mini_batch_size={mini_batch_size}, x_train shape {np.shape(x_train)}")
+        positive_int("mini_batch_size", mini_batch_size)
+        if len(x_train) == 0 or len(x_test) == 0:
+            raise ValueError(
+                f"x_train and x_test must not be empty, got shapes {np.shape(x_train)} and {np.shape(x_test)}"
+            )
+        if evaluate_sample_num_per_epoch is not None:
+            positive_int("evaluate_sample_num_per_epoch", evaluate_sample_num_per_epoch)
+        if (
+            isinstance(lr_decay, bool)
+            or not isinstance(lr_decay, (int, float, np.number))
+            or not 0 < lr_decay < math.inf
+        ):
+            raise ValueError(f"lr_decay must be a finite number > 0 (1.0 keeps lr constant), got {lr_decay!r}")
         self.network = network
         self.x_train, self.t_train, self.x_test, self.t_test = x_train, t_train, x_test, t_test
         self.epochs = int(epochs)
@@ -82,7 +112,8 @@ class Trainer:
         self.rng = np.random.default_rng(rng)
         self.verbose = verbose
         self.train_size = len(x_train)
-        self.iter_per_epoch = math.ceil(self.train_size / self.batch_size)  # the book's int max(N/B, 1) can skip samples
+        # ceil, not the book's int(max(N / B, 1)), which can skip the last samples of an epoch
+        self.iter_per_epoch = math.ceil(self.train_size / self.batch_size)
         self.max_iter = self.epochs * self.iter_per_epoch
         self.train_loss_list, self.train_acc_list, self.test_acc_list = [], [], []
 
@@ -113,7 +144,7 @@ class Trainer:
             for epoch in range(self.epochs):
                 order = self.rng.permutation(self.train_size)
                 for i in range(self.iter_per_epoch):
-                    idx = order[i * self.batch_size:(i + 1) * self.batch_size]
+                    idx = order[i * self.batch_size : (i + 1) * self.batch_size]
                     x_batch = self.x_train[idx]
                     if self.augment is not None:
                         x_batch = self.augment(x_batch, self.rng)
@@ -123,8 +154,9 @@ class Trainer:
                 if self.lr_decay != 1.0:
                     self.optimizer.lr *= self.lr_decay
                 train_acc, test_acc = self.evaluate()
-                bar.set_postfix(epoch=epoch + 1, loss=f"{loss:.4f}", train_acc=f"{train_acc:.4f}",
-                                test_acc=f"{test_acc:.4f}")
+                bar.set_postfix(
+                    epoch=epoch + 1, loss=f"{loss:.4f}", train_acc=f"{train_acc:.4f}", test_acc=f"{test_acc:.4f}"
+                )
         finally:
             bar.close()
         return self

@@ -1,4 +1,5 @@
 """Reproducibility, device choice and result recording shared by every notebook."""
+
 from __future__ import annotations
 
 import math
@@ -92,9 +93,7 @@ def _plain(value):
         return int(value)
     if isinstance(value, numbers.Real):
         return float(value)
-    raise ValueError(
-        f"record() takes a number, bool or string, got {type(value).__name__}: {value!r}"
-    )
+    raise ValueError(f"record() takes a number, bool or string, got {type(value).__name__}: {value!r}")
 
 
 def format_value(value) -> str:
@@ -107,27 +106,46 @@ def format_value(value) -> str:
     return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
-def record(name: str, value):
-    """Report a notebook's headline result for the `weekutils run` summary (week 1).
+def record(name: str, value, floor=None):
+    """Report a notebook's headline result for the `weekutils run` summary; optional floor is asserted (week 1).
 
     The value is shown in the notebook and also travels in the cell output under a
     dedicated MIME type, which the runner reads back from the executed notebook.
+    With ``floor`` the value is a checkpoint: it is recorded (so the summary shows
+    it beside its floor) and then ``AssertionError`` is raised if it is below.
     """
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"record() needs a non-empty name, got {name!r}")
     value = _plain(value)
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"record({name!r}) got a non-finite value {value}")
+    payload = {"name": name, "value": value}
     text = f"[recorded] {name} = {format_value(value)}"
+    if floor is not None:
+        floor = _plain(floor)
+        if isinstance(floor, bool) or not isinstance(floor, (int, float)) or not math.isfinite(floor):
+            raise ValueError(f"record({name!r}) floor must be a finite number or None, got {floor!r}")
+        if isinstance(value, (bool, str)):
+            raise ValueError(f"record({name!r}) has a floor, so its value must be a number, got {value!r}")
+        payload["floor"] = floor
+        text += f" (floor {format_value(floor)})"
+    _show(text, payload)
+    # Recorded first, checked second: a failing run still reports how far below the floor it was.
+    # (An explicit raise, not `assert`, so that python -O cannot skip the checkpoint.)
+    if floor is not None and value < floor:
+        raise AssertionError(f"{name} = {format_value(value)} is below its floor {format_value(floor)}")
+    return value
+
+
+def _show(text, payload):
+    """Display a record in Jupyter (text plus the machine-readable payload), or print it."""
     try:
         from IPython import get_ipython
         from IPython.display import display
 
         if get_ipython() is not None:
-            display({"text/plain": text, RECORD_MIMETYPE: {"name": name, "value": value}}, raw=True)
-            return value
+            display({"text/plain": text, RECORD_MIMETYPE: payload}, raw=True)
+            return
     except ImportError:  # plain Python without IPython: printing is enough
         pass
     print(text)
-    return value
-
