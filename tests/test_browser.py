@@ -311,3 +311,58 @@ def test_week1_runs_in_jupyterlab_and_rise_shows_its_first_slide(lab):
         f"the browser tried the network: {found['external_requests']} (fonts.googleapis.com comes from RISE's "
         f"default theme; `python -m weekutils.slides notebooks/{notebook.name}` sets the offline one)"
     )
+
+
+# ------------------------------------------------------------------ week 7: the drawing pad
+
+# The cells the drawing pad needs, found by their code: setup, the training helpers, the digit model, the pad.
+PAD_CELLS = ("rng = set_seed(", "def train_better_cnn(", "mnist_file = model_path(", "pad = DrawPad(")
+
+
+def drawing_pad_notebook(folder: Path) -> str:
+    """Week 7 cut down to the drawing pad's cells (no Fashion-MNIST training), written into `folder`."""
+    week7 = find_notebooks([7])[7]
+    nb = nbformat.read(week7, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    kept = [next(c for c in code if marker in c.source) for marker in PAD_CELLS]
+    nb.cells = [nb.cells[0], *kept]
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, folder / week7.name)
+    return week7.name
+
+
+def test_week7_drawing_pad_reads_a_stroke_drawn_with_the_mouse(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    name = drawing_pad_notebook(tmp_path / "source")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    stem = Path(name).stem
+    with jupyter_lab(tmp_path / "lab", tmp_path / "source") as lab, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+        try:
+            lab.api("sessions", "POST", {"path": name, "name": name, "type": "notebook", "kernel": {"name": "python3"}})
+            open_notebook(page, lab, name)
+            run_all_cells(page)
+            assert page.evaluate(ERROR_OUTPUTS) == []
+            canvas = page.locator(".drawpad-canvas canvas").last
+            canvas.scroll_into_view_if_needed()
+            canvas.wait_for(state="visible", timeout=PAGE_S * 1000)
+            box = canvas.bounding_box()
+            # A vertical stroke down the middle of the 280 x 280 pad: a "1".
+            x = box["x"] + box["width"] / 2
+            page.mouse.move(x, box["y"] + 0.15 * box["height"])
+            page.mouse.down()
+            page.mouse.move(x, box["y"] + 0.85 * box["height"], steps=25)
+            page.mouse.up()
+            page.wait_for_timeout(1000)  # let the last mouse events reach the kernel
+            page.get_by_role("button", name="Predict").click()
+            top = page.locator(".drawpad-top")
+            top.wait_for(state="visible", timeout=PAGE_S * 1000)
+            page.screenshot(path=str(SCREENSHOTS / f"{stem}_drawing_pad.png"))
+            assert top.inner_text().strip() == "Top class: 1"
+        except Exception:
+            page.screenshot(path=str(SCREENSHOTS / f"{stem}_drawing_pad_failure.png"))
+            raise
+        finally:
+            browser.close()

@@ -1,4 +1,4 @@
-"""Notebook hygiene: six weeks, committed without outputs, generic python3 kernel, d2l structure."""
+"""Notebook hygiene: seven weeks, committed without outputs, generic python3 kernel, d2l structure."""
 
 import ast
 import re
@@ -15,6 +15,7 @@ WEEKS = {
     4: "week4_mlp_mnist.ipynb",
     5: "week5_conv_pooling.ipynb",
     6: "week6_cnn_mnist.ipynb",
+    7: "week7_beyond_mnist.ipynb",
 }
 PRESENT = sorted(p.name for p in NOTEBOOK_DIR.glob("*.ipynb"))
 

@@ -1,4 +1,4 @@
-"""The `weekutils` command: run the notebooks, check the set-up, build slides."""
+"""The `weekutils` command: run the notebooks, check the set-up, build slides, recognise your own images."""
 
 from __future__ import annotations
 
@@ -52,6 +52,9 @@ def main(argv=None) -> int:
     slides = sub.add_parser("slides", help="write an offline HTML slide deck of one week under build/")
     slides.add_argument("week", type=int)
     slides.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "slides")
+    predict = sub.add_parser("predict", help="top 3 classes of your own images (PNG, JPEG) with a saved model")
+    predict.add_argument("images", nargs="+", type=Path, help="image files, any size, colour or grey")
+    predict.add_argument("--model", default="mnist", help="mnist (digits, week 6) or fashion (clothes, week 7)")
     args = parser.parse_args(argv)
 
     try:
@@ -66,6 +69,10 @@ def main(argv=None) -> int:
                 print(f"\n{err}", file=sys.stderr)
                 return 130  # 128 + SIGINT, what a shell reports for a Ctrl-C
             return 0 if all(r.status == "ok" for r in results) else 1
+        if args.command == "predict":
+            from weekutils.predict import predict_files
+
+            return predict_files(args.images, args.model)
         if args.command == "slides":
             from weekutils.slides import build_slides
 
