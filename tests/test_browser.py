@@ -345,7 +345,7 @@ def test_week7_drawing_pad_reads_a_stroke_drawn_with_the_mouse(tmp_path):
             open_notebook(page, lab, name)
             run_all_cells(page)
             assert page.evaluate(ERROR_OUTPUTS) == []
-            canvas = page.locator(".drawpad-canvas canvas").last
+            canvas = page.locator("canvas.drawpad-canvas, .drawpad-canvas canvas").last
             canvas.scroll_into_view_if_needed()
             canvas.wait_for(state="visible", timeout=PAGE_S * 1000)
             box = canvas.bounding_box()
