@@ -31,7 +31,7 @@ SPLIT_FILES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # eq=False: hashed by identity, so it can key the read cache
 class DatasetSpec:
     """One IDX dataset: its torchvision folder, the MD5s of its uncompressed files, other places to look (week 1)."""
 
@@ -170,9 +170,8 @@ def _download(spec: DatasetSpec) -> None:
 
 
 @functools.lru_cache(maxsize=4)
-def _read_all(dataset: str, paths: tuple) -> dict:
+def _read_all(spec: DatasetSpec, paths: tuple) -> dict:
     """The four arrays, read once per process for a given set of files (keyed by path, size and mtime)."""
-    spec = DATASETS[dataset]
     arrays = {key: read_idx(path, spec.md5[key], spec) for key, (path, _, _) in zip(SPLIT_FILES, paths)}
     for split in ("train", "test"):
         images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
@@ -196,7 +195,7 @@ def load_arrays(spec: DatasetSpec = MNIST, download: bool = True) -> tuple[dict,
             raise DataFileError(f"torchvision reported success but {spec.title}'s files are not in {raw_dir(spec)}")
     folder, paths = found
     keys = tuple((p, p.stat().st_size, p.stat().st_mtime_ns) for p in paths.values())
-    return _read_all(next(k for k, v in DATASETS.items() if v is spec), keys), folder
+    return _read_all(spec, keys), folder
 
 
 def _check_flags(**flags) -> None:
