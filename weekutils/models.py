@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from weekutils.files import atomic_path
 from weekutils.runner import REPO_ROOT
 
 MODEL_DIR = REPO_ROOT / "build" / "models"
@@ -53,12 +52,6 @@ def save_model(model, name: str, model_dir: Path | None = None) -> Path:
 
     path = model_path(name, model_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as f:
-            torch.save(model.state_dict(), f)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as temporary:
+        torch.save(model.state_dict(), temporary)
     return path
