@@ -1,0 +1,150 @@
+"""The Korean edition (notebooks/ko/): built from the English notebooks, kept in step by a drift guard (course tooling).
+
+Each Korean markdown cell records the English cell it translates (`id`) and the SHA-256 of that cell's
+source in its metadata under `"translation"`. Code cells are byte-identical copies. `drift_problems`
+names every cell where the two editions have come apart; the test suite fails on any.
+
+A translation memory maps English paragraphs to Korean ones, so that an English cell that is only split
+or merged (slides cut a long cell into slide + notes) is rebuilt without translating it again:
+`build_edition(english_nb, memory)` returns the Korean notebook and the paragraphs it still lacks.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from weekutils.runner import NOTEBOOK_DIR
+
+KO_DIR = NOTEBOOK_DIR / "ko"
+META_KEY = "translation"
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def source_hash(source: str) -> str:
+    """SHA-256 of a cell's source text, the drift guard's fingerprint of an English cell (course tooling)."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()
+
+
+def paragraphs(markdown: str) -> list[str]:
+    """Split markdown into blocks at blank lines, keeping fenced code and $$ display maths whole (course tooling)."""
+    blocks, current, in_fence, in_math = [], [], False, False
+    for line in markdown.split("\n"):
+        if FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and line.count("$$") % 2 == 1:
+            in_math = not in_math
+        if not line.strip() and not in_fence and not in_math:
+            if current:
+                blocks.append("\n".join(current))
+                current = []
+            continue
+        current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def needs_translation(block: str) -> bool:
+    """True if a block has words outside code, maths and links' targets, so a Korean reader needs it translated."""
+    text = re.sub(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|<[^>]+>", " ", block, flags=re.S)
+    return bool(re.search(r"[A-Za-z]{2,}", text))
+
+
+def translate_markdown(source: str, memory: dict[str, str]) -> tuple[str, list[str]]:
+    """Korean text of one English markdown cell from the memory, and the blocks the memory lacks."""
+    out, missing = [], []
+    for block in paragraphs(source):
+        if block in memory:
+            out.append(memory[block])
+        elif needs_translation(block):
+            missing.append(block)
+            out.append(block)
+        else:
+            out.append(block)
+    return "\n\n".join(out), missing
+
+
+def build_edition(english, memory: dict[str, str]):
+    """The Korean notebook for an English one: code copied, markdown from the memory; returns (nb, missing blocks)."""
+    korean = copy.deepcopy(english)
+    missing = []
+    for cell in korean.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+            continue
+        english_source = cell.source
+        cell.source, lacking = translate_markdown(english_source, memory)
+        missing += lacking
+        cell.metadata[META_KEY] = {"source_id": cell.id, "source_sha256": source_hash(english_source)}
+    korean.metadata["language_info"] = korean.metadata.get("language_info", {"name": "python"})
+    korean.metadata["course_language"] = "ko"
+    return korean, missing
+
+
+def drift_problems(english, korean) -> list[str]:
+    """Every place where the Korean notebook no longer matches the English one, each naming the cells (course tooling)."""
+    problems = []
+    if len(english.cells) != len(korean.cells):
+        problems.append(f"the English notebook has {len(english.cells)} cells, the Korean one {len(korean.cells)}")
+    english_ids = [c.id for c in english.cells]
+    korean_ids = [c.metadata.get(META_KEY, {}).get("source_id", c.id) for c in korean.cells]
+    for cell_id in english_ids:
+        if cell_id not in korean_ids:
+            problems.append(f"English cell {cell_id} has no Korean cell")
+    for cell_id in korean_ids:
+        if cell_id not in english_ids:
+            problems.append(f"Korean cell for {cell_id} has no English cell (deleted or renamed in English?)")
+    if problems:
+        return problems
+    for index, (en, ko) in enumerate(zip(english.cells, korean.cells)):
+        where = f"cell {index} (id {en.id})"
+        if en.cell_type != ko.cell_type:
+            problems.append(f"{where}: English is {en.cell_type}, Korean is {ko.cell_type}")
+        elif en.cell_type == "code":
+            if en.source != ko.source:
+                problems.append(f"{where}: the code differs; copy the English cell's code byte for byte")
+        else:
+            recorded = ko.metadata.get(META_KEY, {}).get("source_sha256")
+            if recorded is None:
+                problems.append(f"{where}: the Korean cell records no source hash in metadata['{META_KEY}']")
+            elif recorded != source_hash(en.source):
+                first = en.source.strip().split("\n", 1)[0][:60]
+                problems.append(f"{where}: the English text changed since it was translated ({first!r}); update the Korean")
+        if en.metadata.get("slideshow") != ko.metadata.get("slideshow"):
+            problems.append(f"{where}: slide metadata differs ({en.metadata.get('slideshow')} vs {ko.metadata.get('slideshow')})")
+        if en.metadata.get("tags", []) != ko.metadata.get("tags", []):
+            problems.append(f"{where}: tags differ")
+    return problems
+
+
+def load_memory(path: Path) -> dict[str, str]:
+    """A translation memory file: a JSON object from English blocks to Korean blocks (course tooling)."""
+    return json.loads(Path(path).read_text(encoding="utf-8")) if Path(path).exists() else {}
+
+
+def main(argv=None) -> int:
+    """python -m weekutils.edition MEMORY.json ENGLISH.ipynb: write notebooks/ko/<name>; list missing blocks."""
+    import sys
+
+    import nbformat
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2:
+        print("usage: python -m weekutils.edition MEMORY.json notebooks/ENGLISH.ipynb", file=sys.stderr)
+        return 2
+    memory, english_path = load_memory(Path(args[0])), Path(args[1])
+    korean, missing = build_edition(nbformat.read(english_path, as_version=4), memory)
+    KO_DIR.mkdir(parents=True, exist_ok=True)
+    nbformat.write(korean, KO_DIR / english_path.name)
+    print(f"wrote {KO_DIR / english_path.name}; {len(missing)} block(s) still in English")
+    for block in missing:
+        print("---\n" + block[:200])
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
