@@ -129,6 +129,58 @@ def test_problems_name_the_cells_that_do_not_conform():
     assert any("cell 0" in p and "'slide'" in p for p in slides.slide_metadata_problems(teaching_notebook()))
 
 
+LONG_PROSE = (
+    "This paragraph explains at length why the loss is written this way, which the instructor says aloud "
+    "while the slide shows the formula; it is far longer than a key line and belongs in the speaker notes."
+)
+
+
+def test_long_prose_is_cut_into_notes_at_blank_lines_only():
+    source = "\n\n".join(
+        [
+            "## 2. Gradient (기울기)",
+            "The key line.",
+            LONG_PROSE,
+            "$$g = \\nabla L$$",
+            LONG_PROSE,
+            "- a list item",
+            "Short.",
+        ]
+    )
+    nb = new_notebook(cells=[new_markdown_cell(source), new_code_cell("g = 1"), new_code_cell("print(g)")])
+    slides.apply_slide_metadata(nb)
+    pieces = [(c.metadata.slideshow.slide_type, c.source) for c in nb.cells if c.cell_type == "markdown"]
+    assert pieces == [
+        ("slide", "## 2. Gradient (기울기)\n\nThe key line."),
+        ("notes", LONG_PROSE),
+        ("-", "$$g = \\nabla L$$"),
+        ("notes", LONG_PROSE),
+        ("-", "- a list item\n\nShort."),
+    ]
+    assert "\n\n".join(text for _, text in pieces) == source, "no word changed, nothing reordered"
+    assert len({c.id for c in nb.cells}) == len(nb.cells), "every new cell has its own id"
+    # A second code cell in a row starts a sub-slide: one code cell and its result per slide.
+    assert [c.metadata.slideshow.slide_type for c in nb.cells if c.cell_type == "code"] == ["-", "subslide"]
+    assert slides.uncut_cells(nb) == [] and slides.slide_metadata_problems(nb) == []
+    before = nbformat.writes(nb)
+    assert nbformat.writes(slides.apply_slide_metadata(nb)) == before, "cutting again changes nothing"
+
+
+def test_notes_and_manual_subslides_are_kept_and_uncut_prose_is_reported():
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("## 1. Setup"),
+            new_markdown_cell(LONG_PROSE + "\n\n" + LONG_PROSE, metadata={"slideshow": {"slide_type": "notes"}}),
+            new_code_cell("x = 1", metadata={"slideshow": {"slide_type": "subslide"}}),
+            new_markdown_cell("## Glossary (용어 대조표)\n\n" + LONG_PROSE, metadata={"tags": ["glossary"]}),
+        ]
+    )
+    assert slides.expected_slide_types(nb) == ["slide", "notes", "subslide", "skip"]
+    nb.cells.insert(1, new_markdown_cell(LONG_PROSE, metadata={"slideshow": {"slide_type": "-"}}))
+    assert slides.uncut_cells(nb) == [1]
+    assert any("cell 1" in p and "speaker notes" in p for p in slides.slide_metadata_problems(nb))
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS.values(), ids=[p.name for p in NOTEBOOKS.values()])
 def test_apply_is_idempotent(path):
     once = slides.apply_slide_metadata(nbformat.read(path, as_version=4))
@@ -211,6 +263,9 @@ def test_deck_with_outputs_is_offline(tmp_path):
     html = html_path.read_text(encoding="utf-8")
     assert "data:image/png;base64," in html, "plots are embedded in the page"
     assert "Four." not in html and "assert 2 + 2" not in html, "solutions are skipped in the slides"
+    assert '<aside class="notes">' in html and "Speaker hint" in html, "notes cells go to reveal.js's speaker view"
+    assert (tmp_path / "deck/assets/rise.css").read_bytes() == slides.STYLESHEET.read_bytes(), "RISE's style sheet"
+    assert (tmp_path / "deck/assets/reveal.js/dist/plugin/notes.js").is_file()
     assert (tmp_path / "deck/assets/fonts/NanumGothic-subset.ttf").stat().st_size < 200_000
 
 

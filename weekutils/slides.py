@@ -1,28 +1,43 @@
 """Slides for class: RISE/nbconvert slide metadata on every notebook, and an offline reveal.js deck per week.
 
 Run `python -m weekutils.slides notebooks/*.ipynb` to (re)apply the slide metadata in place.
+
+The convention that keeps a slide within a 1280x720 projector: a slide shows its heading, a key line, the maths,
+lists, tables, code and results; longer explanation goes into the speaker notes (RISE's `notes` slide type, still
+shown in the notebook). `cut_for_slides` applies it by splitting a markdown cell at its blank lines only, never
+rewording, reordering or merging text, because the Korean edition's translation memory is keyed by paragraphs.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 import sys
+import uuid
 from pathlib import Path
 
 from weekutils.files import atomic_path, atomic_write_text
-from weekutils.runner import REPO_ROOT, find_notebooks
+from weekutils.runner import NOTEBOOK_DIR, REPO_ROOT, find_notebooks
 
 SOLUTION_TAG = "solution"
+GLOSSARY_TAG = "glossary"  # the English-Korean glossary at the end of each notebook: for reading, not for slides
 # A solution starts with this heading; JupyterLab collapses the cells under a heading whose
 # metadata says so, until the next heading of the same or a higher level (the next exercise).
 SOLUTION_MARK = "#### Solution"
 HEADING_COLLAPSED = "jp-MarkdownHeadingCollapsed"
-# Types an author may set by hand on a cell that is neither a heading nor a solution.
-FREE_SLIDE_TYPES = {"-", "fragment", "notes", "skip"}
+# Types an author may set by hand on a cell that is neither a heading nor a solution; "subslide" gives a long
+# code cell (with its plot) a sub-slide of its own.
+FREE_SLIDE_TYPES = {"-", "fragment", "subslide", "notes", "skip"}
+# A paragraph of prose stays on the slide if it is short: the line right under a heading (a few lines at 24 px)
+# or a one-line lead-in such as "**Learning goals.** By the end you can"; longer prose becomes speaker notes.
+KEY_PARAGRAPH_CHARS = 260
+LEAD_IN_CHARS = 120
+# Blocks a slide always shows: display maths, lists, tables, fenced code or diagrams, images, HTML, quotes.
+SHOWN_BLOCK = re.compile(r"^\s*(\$\$|\\begin|[-*+] |\d+[.)] |\||```|~~~|!\[|<|>)")
 
 # Notebook-level RISE settings: RISE's default theme ("simple") fetches Google Fonts, which fails offline;
-# "white" has its fonts built in. Scrolling keeps a tall slide (code + plot) readable on a projector.
+# "white" has its fonts built in. Scrolling is the fallback if a slide is still taller than the screen.
 RISE_CONFIG = {"theme": "white", "scroll": True}
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -30,6 +45,8 @@ VENDOR_DIR = PACKAGE_DIR / "vendor"
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 TEMPLATE_NAME = "weekutils_reveal"
 ASSETS = "assets"  # folder next to the deck's HTML; every script, style and font is in it
+# The course's slide style: RISE loads it from the notebooks' folder, the offline deck gets a copy in its assets.
+STYLESHEET = NOTEBOOK_DIR / "rise.css"
 
 
 def _first_line(cell) -> str:
@@ -40,9 +57,21 @@ def _is_solution(cell) -> bool:
     return SOLUTION_TAG in cell.metadata.get("tags", [])
 
 
-def expected_slide_type(cell) -> str:
-    """The slide type the course gives a cell: ##/# slide, ### sub-slide, solution skip (course tooling)."""
-    if _is_solution(cell):
+def _is_skipped(cell) -> bool:
+    return bool({SOLUTION_TAG, GLOSSARY_TAG} & set(cell.metadata.get("tags", [])))
+
+
+def _slide_type(cell) -> str:
+    return cell.metadata.get("slideshow", {}).get("slide_type", "-")
+
+
+def expected_slide_type(cell, after_code: bool = False) -> str:
+    """The slide type the course gives a cell: ##/# slide, ### sub-slide, solution/glossary skip (course tooling).
+
+    after_code: the last cell shown before this one is a code cell. Then this cell starts a sub-slide, so that
+    a slide holds one code cell with its result, the most a 1280x720 slide at 20 px code has room for.
+    """
+    if _is_skipped(cell):
         return "skip"
     if cell.cell_type == "markdown":
         first = _first_line(cell)
@@ -50,17 +79,98 @@ def expected_slide_type(cell) -> str:
             return "slide"
         if first.startswith("### "):
             return "subslide"
-    current = cell.metadata.get("slideshow", {}).get("slide_type", "-")
-    return current if current in FREE_SLIDE_TYPES else "-"
+    current = _slide_type(cell)
+    current = current if current in FREE_SLIDE_TYPES else "-"
+    return "subslide" if after_code and current in ("-", "fragment") else current
+
+
+def expected_slide_types(nb) -> list[str]:
+    """The course's slide type for every cell of a notebook, in order (course tooling)."""
+    types, after_code = [], False
+    for cell in nb.cells:
+        wanted = expected_slide_type(cell, after_code)
+        types.append(wanted)
+        if wanted not in ("notes", "skip"):
+            after_code = cell.cell_type == "code"
+    return types
+
+
+def _blocks_on_slide(blocks: list[str]) -> list[bool]:
+    """For each paragraph of a shown markdown cell: does it stay on the slide (True) or go to the notes?"""
+    shown = []
+    for index, block in enumerate(blocks):
+        after_heading = index > 0 and blocks[index - 1].lstrip().startswith("#")
+        if block.lstrip().startswith("#") or SHOWN_BLOCK.match(block):
+            shown.append(True)
+        else:
+            shown.append(len(block) <= (KEY_PARAGRAPH_CHARS if after_heading else LEAD_IN_CHARS))
+    return shown
+
+
+def _new_cell_id() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def _runs(cell) -> list[tuple[bool, list[str]]] | None:
+    """A shown markdown cell as runs of paragraphs (shown on the slide?, paragraphs); None if it stays whole."""
+    from weekutils.edition import paragraphs
+
+    if cell.cell_type != "markdown" or _is_skipped(cell) or _slide_type(cell) in ("notes", "skip"):
+        return None
+    blocks = paragraphs(cell.source)
+    if "\n\n".join(blocks) != cell.source.strip("\n"):
+        return None  # more than one blank line, or a blank line inside code or maths: no lossless cut
+    runs: list[tuple[bool, list[str]]] = []
+    for block, shown in zip(blocks, _blocks_on_slide(blocks)):
+        if runs and runs[-1][0] == shown:
+            runs[-1][1].append(block)
+        else:
+            runs.append((shown, [block]))
+    return None if len(runs) == 1 and runs[0][0] else runs
+
+
+def cut_for_slides(nb):
+    """Split shown markdown cells at blank lines so long prose becomes `notes` cells; text unchanged (course tooling).
+
+    A cell is cut only between paragraphs, into runs of paragraphs that stay on the slide and runs that go to
+    the speaker notes; joining the pieces with blank lines gives the original text back. Idempotent.
+    """
+    from nbformat import NotebookNode
+
+    cells = []
+    for cell in nb.cells:
+        runs = _runs(cell)
+        if runs is None:
+            cells.append(cell)
+            continue
+        for number, (shown, run) in enumerate(runs):
+            piece = (
+                cell if number == 0 else NotebookNode(cell_type="markdown", id=_new_cell_id(), metadata=NotebookNode())
+            )
+            piece.source = "\n\n".join(run)
+            slideshow = piece.metadata.setdefault("slideshow", NotebookNode())
+            if not shown:
+                slideshow["slide_type"] = "notes"
+            elif number:
+                slideshow["slide_type"] = "-"
+            cells.append(piece)
+    nb.cells = cells
+    return nb
+
+
+def uncut_cells(nb) -> list[int]:
+    """Indices of markdown cells whose long prose is still on a slide: `cut_for_slides` would split them (course tooling)."""
+    return [index for index, cell in enumerate(nb.cells) if _runs(cell) is not None]
 
 
 def apply_slide_metadata(nb):
-    """Set every cell's RISE/nbconvert slide type, collapse solutions, set RISE's theme; idempotent (course tooling)."""
+    """Cut long prose into notes, set every cell's slide type, collapse solutions, set RISE's theme; idempotent (course tooling)."""
     from nbformat import NotebookNode
 
     nb.metadata.setdefault("rise", NotebookNode()).update(RISE_CONFIG)
-    for cell in nb.cells:
-        cell.metadata.setdefault("slideshow", NotebookNode())["slide_type"] = expected_slide_type(cell)
+    cut_for_slides(nb)
+    for cell, wanted in zip(nb.cells, expected_slide_types(nb)):
+        cell.metadata.setdefault("slideshow", NotebookNode())["slide_type"] = wanted
         if _is_solution(cell) and _first_line(cell).startswith(SOLUTION_MARK):
             # Collapsed in JupyterLab, so students try the exercise before they read the answer.
             cell.metadata[HEADING_COLLAPSED] = True
@@ -73,10 +183,13 @@ def slide_metadata_problems(nb) -> list[str]:
     rise = nb.metadata.get("rise", {})
     if any(rise.get(key) != value for key, value in RISE_CONFIG.items()):
         problems.append(f"notebook metadata 'rise' is {dict(rise)}, expected to include {RISE_CONFIG}")
+    uncut, types = set(uncut_cells(nb)), expected_slide_types(nb)
     for index, cell in enumerate(nb.cells):
         where = f"cell {index} ({_first_line(cell)[:50]!r})"
+        if index in uncut:
+            problems.append(f"{where}: long prose is on the slide; cut it into speaker notes")
         actual = cell.metadata.get("slideshow", {}).get("slide_type")
-        wanted = expected_slide_type(cell)
+        wanted = types[index]
         if actual != wanted:
             problems.append(f"{where}: slide_type is {actual!r}, expected {wanted!r}")
         previous = nb.cells[index - 1] if index else None
@@ -142,6 +255,7 @@ def export_deck(nb, out_dir: Path, stem: str) -> Path:
     assets = out_dir / ASSETS
     for name in ("reveal.js", "mathjax"):
         shutil.copytree(VENDOR_DIR / name, assets / name, dirs_exist_ok=True)
+    shutil.copyfile(STYLESHEET, assets / STYLESHEET.name)
     font = f"{ASSETS}/fonts/NanumGothic-subset.ttf"
     has_korean = _write_korean_font_subset(_notebook_text(nb), out_dir / font)
 
@@ -154,7 +268,14 @@ def export_deck(nb, out_dir: Path, stem: str) -> Path:
         reveal_width="1280",
         reveal_height="720",  # 16:9, the shape of today's projectors
     )
-    resources = {"metadata": {"name": stem}, "weekutils": {"assets": ASSETS, "korean_font": font if has_korean else ""}}
+    resources = {
+        "metadata": {"name": stem},
+        "weekutils": {
+            "assets": ASSETS,
+            "korean_font": font if has_korean else "",
+            "stylesheet": f"{ASSETS}/{STYLESHEET.name}",
+        },
+    }
     html, _ = exporter.from_notebook_node(nb, resources=resources)
     html_path = out_dir / f"{stem}.slides.html"
     atomic_write_text(html_path, html)  # an interrupted export never leaves half a deck
