@@ -16,3 +16,43 @@ if not os.environ.get("WEEKUTILS_DATA_DIR") and find_files(MNIST) is None and SH
     for source in SHARED_MNIST.glob("*-ubyte.gz"):
         (linked / source.name).symlink_to(source)
     os.environ["WEEKUTILS_DATA_DIR"] = str(linked.parent.parent)
+
+
+# ---------------------------------------------------------------- executed notebooks for the slide test
+# nbval runs every notebook once. The outputs it gets are kept and each fully passing notebook is written to
+# build/nbval/<name>.ipynb, so tests/test_slides_browser.py measures slides with plots and results without
+# executing any notebook a second time; that test is ordered after the notebooks.
+NBVAL_OUT = Path(__file__).resolve().parent / "build" / "nbval"
+SLIDE_TESTS = "test_slides_browser.py"
+_failed_notebooks: set = set()
+
+
+def _is_nbval_cell(item) -> bool:
+    return type(item).__name__ == "IPyNbCell" and hasattr(item, "test_outputs")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the slide browser test after the notebooks whose outputs it reads."""
+    items.sort(key=lambda item: item.path.name == SLIDE_TESTS)  # stable: every other test keeps its place
+
+
+def pytest_runtest_makereport(item, call):
+    if _is_nbval_cell(item) and call.excinfo is not None:
+        _failed_notebooks.add(item.parent.path)
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """After a notebook's last cell: write it with the outputs nbval collected, if every cell passed."""
+    if not _is_nbval_cell(item):
+        return
+    import nbformat
+
+    item.cell.outputs = [nbformat.from_dict(output) for output in (item.test_outputs or [])]
+    if nextitem is not None and nextitem.parent is item.parent:
+        return
+    target = NBVAL_OUT / item.parent.path.name
+    if item.parent.path in _failed_notebooks:
+        target.unlink(missing_ok=True)  # never leave an older copy that looks current
+        return
+    NBVAL_OUT.mkdir(parents=True, exist_ok=True)
+    nbformat.write(item.parent.nb, target)
