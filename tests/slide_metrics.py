@@ -190,3 +190,25 @@ def measure_rise(frame, press, shoot=None) -> list[SlideReport]:
                 shoot()
         press("Space")
     return reports
+
+
+CELL_HEIGHTS = """(section) => {
+  const box = section.getBoundingClientRect();
+  const scale = section.offsetWidth ? box.width / section.offsetWidth : 1;
+  const cells = [...section.querySelectorAll('.jp-Cell')].filter(c => !c.closest('aside.notes'));
+  const tops = cells.map(c => c.getBoundingClientRect().top);
+  const end = Math.max(...cells.map(c => c.getBoundingClientRect().bottom));
+  return cells.map((c, i) => ((i + 1 < cells.length ? tops[i + 1] : end) - tops[i]) / scale);
+}"""
+
+
+def measure_cell_heights(page) -> list[float]:
+    """Height in slide pixels of every cell the deck in `page` shows, in notebook order (course tooling)."""
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    page.evaluate("() => Reveal.configure({transition: 'none'})")
+    page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    heights = []
+    for i in range(page.evaluate("() => Reveal.getSlides().length")):
+        page.evaluate("(i) => { const at = Reveal.getIndices(Reveal.getSlides()[i]); Reveal.slide(at.h, at.v); }", i)
+        heights += page.evaluate_handle("() => Reveal.getCurrentSlide()").evaluate(CELL_HEIGHTS)
+    return heights

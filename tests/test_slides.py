@@ -159,8 +159,6 @@ def test_long_prose_is_cut_into_notes_at_blank_lines_only():
     ]
     assert "\n\n".join(text for _, text in pieces) == source, "no word changed, nothing reordered"
     assert len({c.id for c in nb.cells}) == len(nb.cells), "every new cell has its own id"
-    # A second code cell in a row starts a sub-slide: one code cell and its result per slide.
-    assert [c.metadata.slideshow.slide_type for c in nb.cells if c.cell_type == "code"] == ["-", "subslide"]
     assert slides.uncut_cells(nb) == [] and slides.slide_metadata_problems(nb) == []
     before = nbformat.writes(nb)
     assert nbformat.writes(slides.apply_slide_metadata(nb)) == before, "cutting again changes nothing"
@@ -175,10 +173,83 @@ def test_notes_and_manual_subslides_are_kept_and_uncut_prose_is_reported():
             new_markdown_cell("## Glossary (용어 대조표)\n\n" + LONG_PROSE, metadata={"tags": ["glossary"]}),
         ]
     )
-    assert slides.expected_slide_types(nb) == ["slide", "notes", "subslide", "skip"]
+    assert [slides.expected_slide_type(c) for c in nb.cells] == ["slide", "notes", "subslide", "skip"]
     nb.cells.insert(1, new_markdown_cell(LONG_PROSE, metadata={"slideshow": {"slide_type": "-"}}))
     assert slides.uncut_cells(nb) == [1]
     assert any("cell 1" in p and "speaker notes" in p for p in slides.slide_metadata_problems(nb))
+
+
+LONG_CODE = """def square(x):
+    return x * x
+
+
+values = [square(n) for n in range(10)]
+print(values)
+
+
+fig, ax = wplot.subplots()
+
+ax.plot(values)
+plt.show()
+
+
+total = sum(values)
+total
+"""
+
+
+def test_long_code_is_split_between_statements_that_behave_the_same_apart():
+    pieces = slides.split_code(LONG_CODE, max_lines=4)
+    assert pieces == [
+        "def square(x):\n    return x * x",
+        "values = [square(n) for n in range(10)]\nprint(values)",
+        "fig, ax = wplot.subplots()\n\nax.plot(values)\nplt.show()",  # a figure is never cut before plt.show()
+        "total = sum(values)\ntotal",  # the value the cell shows stays last
+    ]
+    assert "\n\n\n".join(pieces) + "\n" == LONG_CODE
+    assert slides.split_code("x = 1\n\n" * 20 + "'shown'\n\ny = 2", max_lines=2)[-1] == "'shown'\n\ny = 2"
+    assert slides.split_code("%time x = 1\n\n" + "y = 2\n\n" * 20, max_lines=2) == [
+        "%time x = 1\n\n" + "y = 2\n\n" * 20
+    ]
+    assert slides.split_code("a = 1\n\nb = 2") == ["a = 1\n\nb = 2"], "a short cell stays whole"
+
+
+def test_split_long_code_cells_keeps_order_and_metadata():
+    nb = new_notebook(cells=[new_markdown_cell("## 1. Code"), new_code_cell(LONG_CODE, metadata={"editable": True})])
+    slides.split_long_code_cells(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) > 1 and all(c.metadata.editable for c in code)
+    assert "\n\n\n".join(c.source for c in code) + "\n" == LONG_CODE
+    assert len({c.id for c in nb.cells}) == len(nb.cells)
+
+
+def test_pack_subslides_starts_a_subslide_where_the_slide_is_full():
+    nb = slides.apply_slide_metadata(
+        new_notebook(
+            cells=[
+                new_markdown_cell("## 1. A"),
+                new_code_cell("a = 1"),
+                new_code_cell("b = 2", metadata={"slideshow": {"slide_type": "subslide"}}),
+                new_code_cell("c = 3"),
+                new_markdown_cell("Notes.", metadata={"slideshow": {"slide_type": "notes"}}),
+                new_markdown_cell("### 1.1 B"),
+                new_code_cell("d = 4"),
+            ]
+        )
+    )
+    too_tall = slides.pack_subslides(nb, [60, 300, 200, 300, 50, 700], budget=640)
+    assert [c.metadata.slideshow.slide_type for c in nb.cells] == [
+        "slide",
+        "-",
+        "-",
+        "subslide",
+        "notes",
+        "subslide",
+        "-",
+    ]
+    assert too_tall == [nb.cells[-1]]
+    with pytest.raises(ValueError, match="one height per shown cell, 6, got 2"):
+        slides.pack_subslides(nb, [1, 2])
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS.values(), ids=[p.name for p in NOTEBOOKS.values()])

@@ -26,13 +26,16 @@ GLOSSARY_TAG = "glossary"  # the English-Korean glossary at the end of each note
 # metadata says so, until the next heading of the same or a higher level (the next exercise).
 SOLUTION_MARK = "#### Solution"
 HEADING_COLLAPSED = "jp-MarkdownHeadingCollapsed"
-# Types an author may set by hand on a cell that is neither a heading nor a solution; "subslide" gives a long
-# code cell (with its plot) a sub-slide of its own.
+# Types an author may set by hand on a cell that is neither a heading nor a solution; "subslide" starts a new
+# sub-slide where the slide is full (pack_subslides places them from measured heights).
 FREE_SLIDE_TYPES = {"-", "fragment", "subslide", "notes", "skip"}
 # A paragraph of prose stays on the slide if it is short: the line right under a heading (a few lines at 24 px)
 # or a one-line lead-in such as "**Learning goals.** By the end you can"; longer prose becomes speaker notes.
 KEY_PARAGRAPH_CHARS = 260
 LEAD_IN_CHARS = 120
+# Height in px a (sub-)slide may fill in the offline deck at 1280x720; RISE adds ~20 px at the top, and a cell
+# can differ a little between the two, so the budget keeps a margin below 720.
+SLIDE_BUDGET_PX = 640
 # Blocks a slide always shows: display maths, lists, tables, fenced code or diagrams, images, HTML, quotes.
 SHOWN_BLOCK = re.compile(r"^\s*(\$\$|\\begin|[-*+] |\d+[.)] |\||```|~~~|!\[|<|>)")
 
@@ -65,12 +68,8 @@ def _slide_type(cell) -> str:
     return cell.metadata.get("slideshow", {}).get("slide_type", "-")
 
 
-def expected_slide_type(cell, after_code: bool = False) -> str:
-    """The slide type the course gives a cell: ##/# slide, ### sub-slide, solution/glossary skip (course tooling).
-
-    after_code: the last cell shown before this one is a code cell. Then this cell starts a sub-slide, so that
-    a slide holds one code cell with its result, the most a 1280x720 slide at 20 px code has room for.
-    """
+def expected_slide_type(cell) -> str:
+    """The slide type the course gives a cell: ##/# slide, ### sub-slide, solution/glossary skip (course tooling)."""
     if _is_skipped(cell):
         return "skip"
     if cell.cell_type == "markdown":
@@ -80,19 +79,45 @@ def expected_slide_type(cell, after_code: bool = False) -> str:
         if first.startswith("### "):
             return "subslide"
     current = _slide_type(cell)
-    current = current if current in FREE_SLIDE_TYPES else "-"
-    return "subslide" if after_code and current in ("-", "fragment") else current
+    return current if current in FREE_SLIDE_TYPES else "-"
 
 
-def expected_slide_types(nb) -> list[str]:
-    """The course's slide type for every cell of a notebook, in order (course tooling)."""
-    types, after_code = [], False
-    for cell in nb.cells:
-        wanted = expected_slide_type(cell, after_code)
-        types.append(wanted)
-        if wanted not in ("notes", "skip"):
-            after_code = cell.cell_type == "code"
-    return types
+def _is_heading(cell) -> bool:
+    return cell.cell_type == "markdown" and _first_line(cell).startswith(("# ", "## ", "### "))
+
+
+def shown_cells(nb) -> list:
+    """The cells a slide shows, in order: neither speaker notes nor skipped (course tooling)."""
+    return [cell for cell in nb.cells if expected_slide_type(cell) not in ("notes", "skip")]
+
+
+def pack_subslides(nb, heights: list[float], budget: float = SLIDE_BUDGET_PX) -> list:
+    """Start a sub-slide wherever the next shown cell would not fit; return the cells taller than a slide (course tooling).
+
+    heights: the measured height of each of `shown_cells(nb)` on a 1280x720 slide (tests/fit_slides.py measures
+    them in the offline deck). Sub-slides that a heading starts stay; the others are placed anew.
+    """
+    cells = shown_cells(nb)
+    if len(heights) != len(cells):
+        raise ValueError(f"pack_subslides expects one height per shown cell, {len(cells)}, got {len(heights)}")
+    too_tall, used, only_heading = [], 0.0, False
+    for cell, height in zip(cells, heights):
+        slideshow = cell.metadata.setdefault("slideshow", {})
+        if not _is_heading(cell) and slideshow.get("slide_type") == "subslide":
+            slideshow["slide_type"] = "-"
+        if _is_heading(cell):
+            used, only_heading = height, True
+            continue
+        # A slide never ends after its heading alone: a cell too tall for any slide stays under its heading.
+        if used > 0 and used + height > budget and not only_heading:
+            slideshow["slide_type"] = "subslide"
+            used = height
+        else:
+            used += height
+        only_heading = False
+        if height > budget:
+            too_tall.append(cell)
+    return too_tall
 
 
 def _blocks_on_slide(blocks: list[str]) -> list[bool]:
@@ -163,14 +188,93 @@ def uncut_cells(nb) -> list[int]:
     return [index for index, cell in enumerate(nb.cells) if _runs(cell) is not None]
 
 
+# A code cell longer than this many lines (a long line counts as the lines it wraps into on a slide) cannot
+# share a 1280x720 slide with its result; split_code splits it at statement boundaries.
+CODE_LINES_PER_SLIDE = 14
+CODE_CHARS_PER_LINE = 95
+PLOTTING = re.compile(r"\b(wplot|plt|fig|axes|ax)\b")
+
+
+def _slide_lines(text: str) -> int:
+    return sum(max(1, -(-len(line) // CODE_CHARS_PER_LINE)) for line in text.split("\n"))
+
+
+def split_code(source: str, max_lines: int = CODE_LINES_PER_SLIDE) -> list[str]:
+    """A long code cell's source as consecutive pieces, cut only between top-level statements (course tooling).
+
+    Running the pieces one after another does what the cell did: no cut follows an expression whose value
+    the cell would not have shown, none falls between a figure's first line and its `plt.show()`, and cells
+    with IPython magics stay whole. Joined with blank lines the pieces give the source back.
+    """
+    import ast
+
+    if _slide_lines(source) <= max_lines or re.search(r"^\s*[%!]", source, re.M):
+        return [source]
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return [source]
+    lines = source.split("\n")
+    cuts, figure_open = [], False  # line numbers (0-based) where a new piece may start
+    for node, following in zip(tree.body, tree.body[1:]):
+        text = "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        if PLOTTING.search(text):
+            figure_open = not text.strip().startswith("plt.show(")
+        shows_value = isinstance(node, ast.Expr) and not (
+            isinstance(node.value, ast.Call) and ast.unparse(node.value.func) in ("print", "display", "plt.show")
+        )
+        start = following.lineno - 1 - len(getattr(following, "decorator_list", []) or [])
+        between = lines[node.end_lineno : start]
+        if not figure_open and not shows_value and all(not line.strip() for line in between) and between:
+            cuts.append(start)
+    pieces, begin = [], 0
+    while True:
+        fitting = [c for c in cuts if c > begin and _slide_lines("\n".join(lines[begin:c]).strip("\n")) <= max_lines]
+        rest = "\n".join(lines[begin:]).strip("\n")
+        if _slide_lines(rest) <= max_lines or not [c for c in cuts if c > begin]:
+            pieces.append(rest)
+            return pieces
+        cut = fitting[-1] if fitting else min(c for c in cuts if c > begin)
+        pieces.append("\n".join(lines[begin:cut]).strip("\n"))
+        begin = cut
+
+
+def split_long_code_cells(nb):
+    """Split every long shown code cell with `split_code`, in place, keeping its metadata (course tooling)."""
+    from nbformat import NotebookNode
+
+    cells = []
+    for cell in nb.cells:
+        pieces = split_code(cell.source) if cell.cell_type == "code" and not _is_skipped(cell) else [cell.source]
+        for number, piece in enumerate(pieces):
+            if number == 0:
+                cell.source = piece
+                cells.append(cell)
+                continue
+            metadata = copy.deepcopy(cell.metadata)
+            metadata.setdefault("slideshow", NotebookNode())["slide_type"] = "-"
+            cells.append(
+                NotebookNode(
+                    cell_type="code",
+                    id=_new_cell_id(),
+                    metadata=metadata,
+                    source=piece,
+                    outputs=[],
+                    execution_count=None,
+                )
+            )
+    nb.cells = cells
+    return nb
+
+
 def apply_slide_metadata(nb):
     """Cut long prose into notes, set every cell's slide type, collapse solutions, set RISE's theme; idempotent (course tooling)."""
     from nbformat import NotebookNode
 
     nb.metadata.setdefault("rise", NotebookNode()).update(RISE_CONFIG)
     cut_for_slides(nb)
-    for cell, wanted in zip(nb.cells, expected_slide_types(nb)):
-        cell.metadata.setdefault("slideshow", NotebookNode())["slide_type"] = wanted
+    for cell in nb.cells:
+        cell.metadata.setdefault("slideshow", NotebookNode())["slide_type"] = expected_slide_type(cell)
         if _is_solution(cell) and _first_line(cell).startswith(SOLUTION_MARK):
             # Collapsed in JupyterLab, so students try the exercise before they read the answer.
             cell.metadata[HEADING_COLLAPSED] = True
@@ -183,13 +287,13 @@ def slide_metadata_problems(nb) -> list[str]:
     rise = nb.metadata.get("rise", {})
     if any(rise.get(key) != value for key, value in RISE_CONFIG.items()):
         problems.append(f"notebook metadata 'rise' is {dict(rise)}, expected to include {RISE_CONFIG}")
-    uncut, types = set(uncut_cells(nb)), expected_slide_types(nb)
+    uncut = set(uncut_cells(nb))
     for index, cell in enumerate(nb.cells):
         where = f"cell {index} ({_first_line(cell)[:50]!r})"
         if index in uncut:
             problems.append(f"{where}: long prose is on the slide; cut it into speaker notes")
         actual = cell.metadata.get("slideshow", {}).get("slide_type")
-        wanted = types[index]
+        wanted = expected_slide_type(cell)
         if actual != wanted:
             problems.append(f"{where}: slide_type is {actual!r}, expected {wanted!r}")
         previous = nb.cells[index - 1] if index else None
@@ -304,14 +408,18 @@ def main(argv=None) -> int:
     """Apply the slide metadata to the given notebooks in place, outputs untouched (course tooling)."""
     import nbformat
 
-    paths = [Path(p) for p in (sys.argv[1:] if argv is None else argv)]
+    args = list(sys.argv[1:] if argv is None else argv)
+    split = "--split-code" in args
+    paths = [Path(p) for p in args if p != "--split-code"]
     if not paths:
-        print("usage: python -m weekutils.slides NOTEBOOK.ipynb ...", file=sys.stderr)
+        print("usage: python -m weekutils.slides [--split-code] NOTEBOOK.ipynb ...", file=sys.stderr)
         return 2
     status = 0
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         before = nbformat.writes(nb)
+        if split:  # an authoring step, reviewed in the diff: long code cells become several
+            split_long_code_cells(nb)
         apply_slide_metadata(nb)
         if nbformat.writes(nb) != before:
             with atomic_path(path) as tmp:  # the notebook itself is at stake here
