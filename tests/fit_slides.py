@@ -36,16 +36,18 @@ def with_outputs(path: Path, executed: Path):
 
 def fit(week: int, page) -> list:
     path = find_notebooks([week])[week]
-    executed = slides.executed_copy(path, REPO_ROOT / "build" / "nbval") or slides.executed_copy(path)
-    if executed is None:
-        executed = next(
-            p for p in (REPO_ROOT / "build" / "nbval" / path.name, REPO_ROOT / "build" / path.name) if p.exists()
-        )
+    # The newest executed copy; older than the notebook is fine here, outputs are matched by code cell source.
+    copies = [p for p in (REPO_ROOT / "build" / "nbval" / path.name, REPO_ROOT / "build" / path.name) if p.exists()]
+    if not copies:
+        raise SystemExit(f"no executed copy of {path.name}: run `weekutils run {week}` first")
+    executed = max(copies, key=lambda p: p.stat().st_mtime)
     nb = slides.apply_slide_metadata(with_outputs(path, executed))
     with tempfile.TemporaryDirectory() as folder:
         page.goto(slides.export_deck(nb, Path(folder), path.stem).as_uri())
         heights = measure_cell_heights(page)
     too_tall = slides.pack_subslides(nb, heights)
+    height_of = {id(cell): height for cell, height in zip(slides.shown_cells(nb), heights)}
+    too_tall = [(cell, height_of[id(cell)]) for cell in too_tall]
     committed = nbformat.read(path, as_version=4)
     slides.apply_slide_metadata(committed)
     for cell, fitted in zip(committed.cells, nb.cells):
@@ -64,8 +66,8 @@ def main(weeks: list[int]) -> None:
         for week in weeks:
             too_tall = fit(week, page)
             print(f"week {week}: sub-slides placed; {len(too_tall)} cells taller than a slide on their own")
-            for cell in too_tall:
-                print(f"   {cell.cell_type}: {cell.source.splitlines()[0][:90]!r}")
+            for cell, height in too_tall:
+                print(f"   {height:5.0f} px {cell.cell_type}: {cell.source.splitlines()[0][:80]!r}")
         browser.close()
 
 

@@ -155,7 +155,8 @@ def test_long_prose_is_cut_into_notes_at_blank_lines_only():
         ("notes", LONG_PROSE),
         ("-", "$$g = \\nabla L$$"),
         ("notes", LONG_PROSE),
-        ("-", "- a list item\n\nShort."),
+        ("-", "- a list item"),
+        ("-", "Short."),  # prose after a list starts a group of its own, where a sub-slide may begin
     ]
     assert "\n\n".join(text for _, text in pieces) == source, "no word changed, nothing reordered"
     assert len({c.id for c in nb.cells}) == len(nb.cells), "every new cell has its own id"

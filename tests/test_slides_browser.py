@@ -125,3 +125,40 @@ def test_rise_slides_fit_the_projector(week, browser, rise_lab):
     # RISE 0.43.1 also asks for <notebook>.css, unconditionally; the course keeps all its style in rise.css.
     assert not [url for url in missing if url.endswith("/rise.css")], f"RISE did not find the course style: {missing}"
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:20])
+
+
+def test_speaker_view_shows_the_notes_offline(browser, tmp_path):
+    """S opens reveal.js's speaker view from the deck's own files; it shows the slide's notes cells."""
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Week 0: Demo (데모)"),
+            new_markdown_cell("Say this aloud.", metadata={"slideshow": {"slide_type": "notes"}}),
+            new_markdown_cell("## 1. Next"),
+        ]
+    )
+    html = slides.export_deck(slides.apply_slide_metadata(nb), tmp_path, "week0_demo")
+    context = browser.new_context(viewport=VIEWPORT)
+    outside = []
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("file:", "data:", "about:", "blob:"))
+            else (outside.append(route.request.url), route.abort())
+        ),
+    )
+    page = context.new_page()
+    page.goto(html.as_uri())
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+    with context.expect_page() as popup:
+        page.keyboard.press("s")
+    speaker = popup.value
+    speaker.wait_for_function(
+        "() => (document.querySelector('.speaker-controls-notes') || {}).innerText?.includes('Say this aloud.')",
+        timeout=30_000,
+    )
+    speaker.screenshot(path=str(tmp_path / "speaker.png"))
+    context.close()
+    assert outside == [], f"the speaker view tried the network: {outside}"

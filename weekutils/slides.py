@@ -147,7 +147,10 @@ def _runs(cell) -> list[tuple[bool, list[str]]] | None:
         return None  # more than one blank line, or a blank line inside code or maths: no lossless cut
     runs: list[tuple[bool, list[str]]] = []
     for block, shown in zip(blocks, _blocks_on_slide(blocks)):
-        if runs and runs[-1][0] == shown:
+        # A line of prose after a list or formula starts a new group ("**What we'll cover.**" after the goals):
+        # its own cell, so that a sub-slide may begin there when the slide is full.
+        new_group = shown and runs and SHOWN_BLOCK.match(runs[-1][1][-1]) and not SHOWN_BLOCK.match(block)
+        if runs and runs[-1][0] == shown and not new_group:
             runs[-1][1].append(block)
         else:
             runs.append((shown, [block]))
