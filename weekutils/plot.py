@@ -28,9 +28,9 @@ _STUDY = {
     "lines.markersize": 5,
 }
 # Sized for a 1280x720 slide: notebooks/rise.css shows a plot at most SLIDE_PLOT_BOX pixels, so a figure of
-# 9.6 x 4.3 inches at 100 dpi is shown at its own size, with 14 pt (19 px) tick labels.
+# 9.6 x 4.1 inches at 100 dpi is shown at 88 % of its size, with 14 pt tick labels at 17 px.
 _PRESENTATION = {
-    "figure.figsize": (9.6, 4.3),
+    "figure.figsize": (9.6, 4.1),
     "figure.dpi": 100,
     "savefig.dpi": 150,
     "font.size": 16,
@@ -46,10 +46,10 @@ _PRESENTATION = {
 }
 
 
-SLIDE_PLOT_BOX = (1180, 430)  # px: the largest plot on a 1280x720 slide (max-height in notebooks/rise.css)
-# A multi-panel figure in the presentation style fills this canvas (inches): shown at 430 px high it keeps
+SLIDE_PLOT_BOX = (1180, 360)  # px: the largest plot on a 1280x720 slide (max-height in notebooks/rise.css)
+# A multi-panel figure in the presentation style fills this canvas (inches): shown at 360 px high it keeps
 # 14 pt tick labels at 14 px or more. Wide rows of panels wrap into rows of at most this many columns.
-PRESENTATION_CANVAS = (11.8, 5.8)
+PRESENTATION_CANVAS = (11.8, 4.8)
 PRESENTATION_MAX_COLUMNS = 3
 
 
