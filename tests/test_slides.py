@@ -180,7 +180,13 @@ def test_notes_and_manual_subslides_are_kept_and_uncut_prose_is_reported():
     assert any("cell 1" in p and "speaker notes" in p for p in slides.slide_metadata_problems(nb))
 
 
-LONG_CODE = """def square(x):
+LONG_CODE = """import matplotlib.pyplot as plt
+
+
+wplot.use_style()
+
+
+def square(x):
     return x * x
 
 
@@ -202,7 +208,8 @@ total
 def test_long_code_is_split_between_statements_that_behave_the_same_apart():
     pieces = slides.split_code(LONG_CODE, max_lines=4)
     assert pieces == [
-        "def square(x):\n    return x * x",
+        "import matplotlib.pyplot as plt",  # an import or a style is not a figure
+        "wplot.use_style()\n\n\ndef square(x):\n    return x * x",  # use_style() shows its value if last
         "values = [square(n) for n in range(10)]\nprint(values)",
         "fig, ax = wplot.subplots()\n\nax.plot(values)\nplt.show()",  # a figure is never cut before plt.show()
         "total = sum(values)\ntotal",  # the value the cell shows stays last

@@ -221,7 +221,8 @@ def split_code(source: str, max_lines: int = CODE_LINES_PER_SLIDE) -> list[str]:
     cuts, figure_open = [], False  # line numbers (0-based) where a new piece may start
     for node, following in zip(tree.body, tree.body[1:]):
         text = "\n".join(lines[node.lineno - 1 : node.end_lineno])
-        if PLOTTING.search(text):
+        draws = PLOTTING.search(text) and not isinstance(node, (ast.Import, ast.ImportFrom)) and "use_style" not in text
+        if draws:
             figure_open = not text.strip().startswith("plt.show(")
         shows_value = isinstance(node, ast.Expr) and not (
             isinstance(node.value, ast.Call) and ast.unparse(node.value.func) in ("print", "display", "plt.show")
