@@ -1,4 +1,5 @@
-"""Real-browser test (week 1): JupyterLab in headless Chromium runs the notebook, then RISE shows its first slide.
+"""Real-browser tests: JupyterLab in headless Chromium runs week 1 (solutions stay hidden), then RISE shows its
+first slide; week 7's drawing pad; the HTML copy's "Show solution" button.
 
 Needs Debian's chromium (`apt-get install -y chromium`); Playwright drives it, it does not download a browser.
 Screenshots and timings go to build/browser/.
@@ -25,6 +26,7 @@ import nbformat
 import pytest
 
 from weekutils.runner import NOTEBOOK_DIR, REPO_ROOT, find_notebooks
+from weekutils.slides import HEADING_COLLAPSED, SOLUTION_MARK
 
 CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -237,6 +239,25 @@ def notebook_title(path: Path) -> str:
     return first.lstrip("#").strip()
 
 
+# The lines of `lines` that the page shows in a code cell (input or output). innerText leaves out the hidden
+# parts of a displayed element, but is all the text of one that is not displayed.
+LINES_SHOWN = "lines => lines.filter(line => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell')].some(c => c.checkVisibility() && c.innerText.includes(line)))"
+
+
+def shown_lines(page, saved: Path) -> tuple[list[str], list[str]]:
+    """Which solution lines (code and printed output) the page shows, and which of the same from other cells."""
+    nb = nbformat.read(saved, as_version=4)
+
+    def lines(cell):
+        printed = [o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream"]
+        return [text.strip().splitlines()[0] for text in [cell.source, *printed] if text.strip()]
+
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    solution = [line for c in code if "solution" in c.metadata.get("tags", []) for line in lines(c)]
+    other = [line for c in code[:3] for line in lines(c)]
+    return page.evaluate(LINES_SHOWN, solution), page.evaluate(LINES_SHOWN, other)
+
+
 def browser_run(lab: Lab, name: str, shots: Path) -> dict:
     """Run every cell of notebook `name` in Chromium, save it, open RISE; return timings and findings."""
     from playwright.sync_api import sync_playwright
@@ -273,6 +294,7 @@ def browser_run(lab: Lab, name: str, shots: Path) -> dict:
                 "() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].map(e => e.textContent.trim())"
             )
             save_notebook(page)
+            found["solution_lines_shown"], found["other_lines_shown"] = shown_lines(page, lab.root / name)
             page.locator(".jp-NotebookPanel .jp-Cell").first.scroll_into_view_if_needed()
             page.screenshot(path=str(shots / f"{stem}_after_run_all.png"))
             slides = open_rise_slideshow(page)
@@ -305,6 +327,16 @@ def test_week1_runs_in_jupyterlab_and_rise_shows_its_first_slide(lab):
     code_cells = [c for c in saved.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code_cells), "every code cell ran"
     assert not [o for c in code_cells for o in c.outputs if o.output_type == "error"]
+    # Solutions stay hidden through Run All and Save: in the page and in the saved file (the glossary cell
+    # after the last solution keeps Run All's last selected cell out of every collapsed solution).
+    assert found["other_lines_shown"], "the check can see code and its printed output"
+    assert found["solution_lines_shown"] == [], (
+        f"solutions shown after Run All and Save: {found['solution_lines_shown']}"
+    )
+    # JupyterLab's Run All clears `jupyter.source_hidden` of markdown cells and `outputs_hidden` of code cells
+    # (the flags VS Code reads); what hides a solution in JupyterLab is its collapsed heading.
+    headings = [c for c in saved.cells if c.source.startswith(SOLUTION_MARK)]
+    assert headings and all(c.metadata.get(HEADING_COLLAPSED) for c in headings), "saved with every solution collapsed"
     assert notebook_title(notebook).lower() in found["first_slide_text"].lower()
     assert found["first_slide_is_first"]
     assert found["external_requests"] == [], (
@@ -364,5 +396,69 @@ def test_week7_drawing_pad_reads_a_stroke_drawn_with_the_mouse(tmp_path):
         except Exception:
             page.screenshot(path=str(SCREENSHOTS / f"{stem}_drawing_pad_failure.png"))
             raise
+        finally:
+            browser.close()
+
+
+# ------------------------------------------------------------------ the HTML copy: solutions hidden until clicked
+
+SOLUTION_PRINT = "forty-two, the solution's printed answer"
+
+
+def exercise_notebook(folder: Path) -> Path:
+    """A one-exercise notebook in the course layout, with slide metadata applied as in notebooks/."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from weekutils.slides import apply_slide_metadata
+
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("# Week 9: Demo (데모)"),
+            new_markdown_cell("### Exercise 1: Multiply\n\nCompute 6 × 7."),
+            new_markdown_cell("#### Solution 1", metadata={"tags": ["solution"]}),
+            new_markdown_cell(
+                "Multiply the two numbers, an explanation only the solution shows.", metadata={"tags": ["solution"]}
+            ),
+            new_code_cell(f"print({SOLUTION_PRINT!r}, 6 * 7)", metadata={"tags": ["solution"]}),
+            new_markdown_cell("## Glossary (용어 대조표)", metadata={"tags": ["glossary"]}),
+        ]
+    )
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(apply_slide_metadata(nb), folder / "week9_demo.ipynb")
+    return folder / "week9_demo.ipynb"
+
+
+def test_html_copy_hides_each_solution_until_its_button_is_clicked(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from weekutils.runner import run_notebook
+
+    result = run_notebook(exercise_notebook(tmp_path / "source"), 9, tmp_path / "build", timeout_s=120)
+    assert result.status == "ok", result.error
+    page_path = tmp_path / "build" / "week9_demo.html"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+            # Offline, as in a classroom without network: nbconvert's page asks a CDN for MathJax and require.js,
+            # and the button must not depend on them.
+            page.route(
+                "**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort()
+            )
+            page.goto(page_path.as_uri())
+            explanation = page.get_by_text("an explanation only")
+            printed = page.locator(".jp-OutputArea-output pre", has_text=SOLUTION_PRINT)
+            code = page.locator(".jp-CodeCell .jp-InputArea").filter(has_text="6 * 7")
+            assert page.get_by_text("Compute 6 × 7.").is_visible() and page.get_by_text("Solution 1").is_visible()
+            assert [explanation.is_visible(), code.is_visible(), printed.is_visible()] == [False, False, False]
+            page.screenshot(path=str(SCREENSHOTS / "html_copy_solution_hidden.png"))
+            button = page.get_by_role("button", name="Show solution")
+            button.click()
+            assert [explanation.is_visible(), code.is_visible(), printed.is_visible()] == [True, True, True]
+            page.screenshot(path=str(SCREENSHOTS / "html_copy_solution_shown.png"))
+            page.get_by_role("button", name="Hide solution").click()
+            assert not explanation.is_visible() and not printed.is_visible()
         finally:
             browser.close()

@@ -18,6 +18,9 @@ SOLUTION_TAG = "solution"
 # metadata says so, until the next heading of the same or a higher level (the next exercise).
 SOLUTION_MARK = "#### Solution"
 HEADING_COLLAPSED = "jp-MarkdownHeadingCollapsed"
+# The cells under a solution heading also carry nbformat's own collapse flags, which VS Code (and JupyterLab)
+# honour: a code cell's outputs too, since Run All fills them in.
+SOURCE_HIDDEN, OUTPUTS_HIDDEN = "source_hidden", "outputs_hidden"
 # Types an author may set by hand on a cell that is neither a heading nor a solution.
 FREE_SLIDE_TYPES = {"-", "fragment", "notes", "skip"}
 
@@ -64,7 +67,14 @@ def apply_slide_metadata(nb):
         if _is_solution(cell) and _first_line(cell).startswith(SOLUTION_MARK):
             # Collapsed in JupyterLab, so students try the exercise before they read the answer.
             cell.metadata[HEADING_COLLAPSED] = True
+        elif _is_solution(cell):
+            cell.metadata.setdefault("jupyter", NotebookNode()).update(_hidden_flags(cell))
     return nb
+
+
+def _hidden_flags(cell) -> dict:
+    """The `jupyter` cell metadata that collapses a solution cell below its heading."""
+    return {SOURCE_HIDDEN: True, **({OUTPUTS_HIDDEN: True} if cell.cell_type == "code" else {})}
 
 
 def slide_metadata_problems(nb) -> list[str]:
@@ -85,6 +95,11 @@ def slide_metadata_problems(nb) -> list[str]:
                 problems.append(f"{where}: a solution starts with a '{SOLUTION_MARK} k' heading cell")
             elif not cell.metadata.get(HEADING_COLLAPSED):
                 problems.append(f"{where}: solution heading is not collapsed (metadata.{HEADING_COLLAPSED})")
+        if _is_solution(cell) and not _first_line(cell).startswith(SOLUTION_MARK):
+            hidden = cell.metadata.get("jupyter", {})
+            missing = [flag for flag in _hidden_flags(cell) if not hidden.get(flag)]
+            if missing:
+                problems.append(f"{where}: solution cell is not hidden (metadata.jupyter.{', '.join(missing)})")
     return problems
 
 
