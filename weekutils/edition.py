@@ -17,11 +17,22 @@ import json
 import re
 from pathlib import Path
 
-from weekutils.runner import NOTEBOOK_DIR
+from weekutils.runner import NOTEBOOK_DIR, REPO_ROOT
 
 KO_DIR = NOTEBOOK_DIR / "ko"
+LANGUAGES = ("en", "ko")
 META_KEY = "translation"
+GLOSSARY_TAG = "glossary"
 FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def edition_dirs(lang: str) -> tuple[Path, Path]:
+    """(notebook folder, build folder) of an edition: notebooks/ and build/, or notebooks/ko/ and build/ko/ (course tooling)."""
+    from weekutils import runner  # looked up late: tests redirect runner.NOTEBOOK_DIR
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    return (runner.NOTEBOOK_DIR, REPO_ROOT / "build") if lang == "en" else (KO_DIR, REPO_ROOT / "build" / "ko")
 
 
 def source_hash(source: str) -> str:
@@ -54,11 +65,56 @@ def needs_translation(block: str) -> bool:
     return bool(re.search(r"[A-Za-z]{2,}", text))
 
 
-def translate_markdown(source: str, memory: dict[str, str]) -> tuple[str, list[str]]:
-    """Korean text of one English markdown cell from the memory, and the blocks the memory lacks."""
+# Proper names a Korean text keeps in Latin letters that the rule below does not already pass (it passes
+# acronyms and names with an inner capital: MNIST, SGD, ReLU, NumPy, PyTorch, JupyterLab, LeCun).
+# Class and layer names the course's code uses, products, and the cited people and companies.
+PROPER_NAMES = frozenset(
+    "Python Jupyter Chromium Debian Windows Linux Conda Affine Adam Sigmoid Softmax Momentum Dropout "
+    "Saito Koki Yann Corinna Cortes Christopher Burges Zalando Research".split()
+)
+TITLE_WORDS = frozenset("a an and for from in into of on the to with".split())
+CODE_MATHS_LINKS = re.compile(
+    r"```.*?```|~~~.*?~~~|`[^`]*`|\$\$.*?\$\$|\$[^$\n]*\$|\]\([^)]*\)|<[^>]+>|https?://\S+", re.S
+)
+ITALIC = re.compile(r"(?<![*A-Za-z0-9])[*_]([^*_\n]+)[*_](?![*A-Za-z0-9])")
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
+
+
+def _is_title(text: str) -> bool:
+    """A cited title in title case: *Deep Learning from Scratch*, *Dive into Deep Learning*."""
+    words = WORD.findall(text)
+    return bool(words) and all(w[0].isupper() or w in TITLE_WORDS for w in words)
+
+
+def english_words(markdown: str) -> list[str]:
+    """Latin-letter words a Korean reader meets as English prose: outside code, maths, links' targets, HTML,
+    parentheses and cited titles, and not a proper name or an acronym (course tooling)."""
+    text = CODE_MATHS_LINKS.sub(" ", markdown)
+    text = ITALIC.sub(lambda m: " " if _is_title(m.group(1)) else m.group(1), text)
+    while True:  # innermost parentheses first, so nested ones go too
+        stripped = re.sub(r"\([^()]*\)", " ", text)
+        if stripped == text:
+            break
+        text = stripped
+    return [
+        w for w in WORD.findall(text) if w not in PROPER_NAMES and not any(c.isupper() for c in w.replace("-", "")[1:])
+    ]
+
+
+def translate_markdown(source: str, memory: dict[str, str], glossary: bool = False) -> tuple[str, list[str]]:
+    """Korean text of one English markdown cell from the memory, and the blocks the memory lacks.
+
+    In the glossary cell the heading and the term table are derived from the English (one source for the
+    terms), whatever the memory says.
+    """
+    from weekutils.glossary import korean_glossary_block
+
     out, missing = [], []
     for block in paragraphs(source):
-        if block in memory:
+        derived = korean_glossary_block(block) if glossary else None
+        if derived is not None:
+            out.append(derived)
+        elif block in memory:
             out.append(memory[block])
         elif needs_translation(block):
             missing.append(block)
@@ -77,7 +133,8 @@ def build_edition(english, memory: dict[str, str]):
             cell.outputs, cell.execution_count = [], None
             continue
         english_source = cell.source
-        cell.source, lacking = translate_markdown(english_source, memory)
+        is_glossary = GLOSSARY_TAG in cell.metadata.get("tags", [])
+        cell.source, lacking = translate_markdown(english_source, memory, glossary=is_glossary)
         missing += lacking
         cell.metadata[META_KEY] = {"source_id": cell.id, "source_sha256": source_hash(english_source)}
     korean.metadata["language_info"] = korean.metadata.get("language_info", {"name": "python"})
@@ -113,9 +170,13 @@ def drift_problems(english, korean) -> list[str]:
                 problems.append(f"{where}: the Korean cell records no source hash in metadata['{META_KEY}']")
             elif recorded != source_hash(en.source):
                 first = en.source.strip().split("\n", 1)[0][:60]
-                problems.append(f"{where}: the English text changed since it was translated ({first!r}); update the Korean")
+                problems.append(
+                    f"{where}: the English text changed since it was translated ({first!r}); update the Korean"
+                )
         if en.metadata.get("slideshow") != ko.metadata.get("slideshow"):
-            problems.append(f"{where}: slide metadata differs ({en.metadata.get('slideshow')} vs {ko.metadata.get('slideshow')})")
+            problems.append(
+                f"{where}: slide metadata differs ({en.metadata.get('slideshow')} vs {ko.metadata.get('slideshow')})"
+            )
         if en.metadata.get("tags", []) != ko.metadata.get("tags", []):
             problems.append(f"{where}: tags differ")
     return problems
