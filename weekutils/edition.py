@@ -66,10 +66,12 @@ def needs_translation(block: str) -> bool:
 
 
 # Proper names a Korean text keeps in Latin letters that the rule below does not already pass (it passes
-# acronyms and names with an inner capital: MNIST, SGD, ReLU, NumPy, PyTorch, JupyterLab, LeCun).
-# Class and layer names the course's code uses, products, and the cited people and companies.
+# acronyms and names with an inner capital: MNIST, SGD, ReLU, NumPy, PyTorch, JupyterLab, LeCun): libraries
+# and products, the class and layer names the course's code uses, people whose names are terms (Xavier and He
+# initial weights, as the Korean book writes them), and the cited people and companies.
 PROPER_NAMES = frozenset(
-    "Python Jupyter Chromium Debian Windows Linux Conda Affine Adam Sigmoid Softmax Momentum Dropout "
+    "Python torch torchvision Jupyter Chromium Debian Windows Linux Apple Conda "
+    "Affine Adam Sigmoid Softmax Momentum Dropout Xavier Glorot He Kaiming "
     "Saito Koki Yann Corinna Cortes Christopher Burges Zalando Research".split()
 )
 TITLE_WORDS = frozenset("a an and for from in into of on the to with".split())
