@@ -117,8 +117,8 @@ README_INTRO = """\
 
 - 노트북 실행: `.venv/bin/weekutils run --lang ko` (결과는 `build/ko/`에 저장됩니다)
 - 슬라이드 만들기: `.venv/bin/weekutils slides 3 --lang ko`
-- JupyterLab 메뉴를 한국어로 바꾸려면 Settings → Language에서 한국어를 고릅니다(`jupyterlab-language-pack-ko-kr`,
-  설치 명령에 포함되어 있습니다).
+- JupyterLab 메뉴를 한국어로 보려면 Settings → Language에서 한국어를 고릅니다. 설치 명령이 한국어 언어 팩
+  (`jupyterlab-language-pack-ko-kr`)을 함께 설치합니다.
 
 ## 용어 대조표 (Glossary)
 
