@@ -293,3 +293,27 @@ def test_slides_main_without_arguments_covers_both_editions(monkeypatch, capsys)
     slides.main([])
     touched = {line.split()[-1] for line in capsys.readouterr().out.splitlines() if line.startswith("unchanged")}
     assert touched == {str(p) for p in ENGLISH} | {str(edition.KO_DIR / p.name) for p in ENGLISH}
+
+
+def test_sync_keeps_every_translation_and_accept_clears_the_changed_cell():
+    en = english_notebook()
+    ko = korean_of(en)
+    ko.cells[0].source = "# 0주차: 데모 (Demo)\n\n왜 중요한지 봅니다!"  # a translator's later polish is kept
+    en.cells[2].source = "The loss falls.\n\n$$L = 1$$"  # an edited cell
+    en.cells.insert(1, new_markdown_cell("Why this matters.\n\nA new remark."))  # a moved and a new paragraph
+    synced, missing = edition.sync_edition(en, ko)
+    assert missing == ["A new remark."]
+    assert [c.source for c in synced.cells[:4]] == [
+        "# 0주차: 데모 (Demo)\n\n왜 중요한지 봅니다!",
+        "왜 중요한지 봅니다!\n\nA new remark.",  # the memory holds the current translation
+        "x = 1",
+        "손실이 줄어듭니다.\n\n$$L = 0$$",
+    ]
+    assert edition.english_words(synced.cells[1].source) == ["new", "remark"], "the English-word test sees it"
+    problems = edition.drift_problems(en, synced)
+    assert len(problems) == 1 and f"id {en.cells[3].id}" in problems[0] and "changed" in problems[0]
+    synced.cells[3].source = "손실이 줄어듭니다.\n\n$$L = 1$$"
+    assert edition.accept_translation(en, synced, [en.cells[3].id]) == [en.cells[3].id]
+    assert edition.drift_problems(en, synced) == []
+    with pytest.raises(ValueError, match="no English markdown cell"):
+        edition.accept_translation(en, synced, ["nonexistent"])

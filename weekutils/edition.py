@@ -126,8 +126,11 @@ def translate_markdown(source: str, memory: dict[str, str], glossary: bool = Fal
     return "\n\n".join(out), missing
 
 
-def build_edition(english, memory: dict[str, str]):
-    """The Korean notebook for an English one: code copied, markdown from the memory; returns (nb, missing blocks)."""
+def build_edition(english, memory: dict[str, str], kept: dict[str, str] | None = None):
+    """The Korean notebook for an English one: code copied, markdown from the memory; returns (nb, missing blocks).
+
+    `kept` maps English cell ids to Korean cells used as they are (the translations `sync_edition` keeps).
+    """
     korean = copy.deepcopy(english)
     missing = []
     for cell in korean.cells:
@@ -135,9 +138,14 @@ def build_edition(english, memory: dict[str, str]):
             cell.outputs, cell.execution_count = [], None
             continue
         english_source = cell.source
-        is_glossary = GLOSSARY_TAG in cell.metadata.get("tags", [])
-        cell.source, lacking = translate_markdown(english_source, memory, glossary=is_glossary)
-        missing += lacking
+        if kept and cell.id in kept:
+            cell.source = kept[cell.id].source
+            cell.metadata[META_KEY] = copy.deepcopy(kept[cell.id].metadata[META_KEY])
+            continue
+        else:
+            is_glossary = GLOSSARY_TAG in cell.metadata.get("tags", [])
+            cell.source, lacking = translate_markdown(english_source, memory, glossary=is_glossary)
+            missing += lacking
         cell.metadata[META_KEY] = {"source_id": cell.id, "source_sha256": source_hash(english_source)}
     korean.metadata["language_info"] = korean.metadata.get("language_info", {"name": "python"})
     korean.metadata["course_language"] = "ko"
@@ -184,26 +192,84 @@ def drift_problems(english, korean) -> list[str]:
     return problems
 
 
+def sync_edition(english, korean):
+    """Rebuild a Korean notebook after the English one changed, keeping every Korean text (course tooling).
+
+    Code, order and metadata follow the English. A Korean cell whose English cell still exists is kept with
+    its recorded hash: if that English cell changed, the drift guard keeps naming it until the Korean is
+    updated and accepted (`accept_translation`). The paragraphs of up-to-date cells serve as a memory for new
+    English cells, so a paragraph only moved needs no new translation. Returns (nb, blocks still in English).
+    """
+    english_by_id = {c.id: c for c in english.cells if c.cell_type == "markdown"}
+    kept, memory = {}, {}
+    for cell in korean.cells:
+        record = cell.metadata.get(META_KEY, {})
+        source = english_by_id.get(record.get("source_id"))
+        if cell.cell_type != "markdown" or source is None:
+            continue
+        kept[source.id] = cell
+        en_blocks, ko_blocks = paragraphs(source.source), paragraphs(cell.source)
+        if record.get("source_sha256") == source_hash(source.source) and len(en_blocks) == len(ko_blocks):
+            memory.update(zip(en_blocks, ko_blocks))
+    return build_edition(english, memory, kept)
+
+
+def accept_translation(english, korean, cell_ids) -> list[str]:
+    """Record the current English hash in the named Korean cells, once their Korean is updated (course tooling)."""
+    english_by_id = {c.id: c for c in english.cells if c.cell_type == "markdown"}
+    unknown = [i for i in cell_ids if i not in english_by_id]
+    if unknown:
+        raise ValueError(f"no English markdown cell with id {unknown}")
+    accepted = []
+    for cell in korean.cells:
+        record = cell.metadata.get(META_KEY, {})
+        if record.get("source_id") in cell_ids:
+            record["source_sha256"] = source_hash(english_by_id[record["source_id"]].source)
+            accepted.append(record["source_id"])
+    return accepted
+
+
 def load_memory(path: Path) -> dict[str, str]:
     """A translation memory file: a JSON object from English blocks to Korean blocks (course tooling)."""
     return json.loads(Path(path).read_text(encoding="utf-8")) if Path(path).exists() else {}
 
 
+USAGE = """usage: python -m weekutils.edition MEMORY.json notebooks/ENGLISH.ipynb   build from a translation memory
+       python -m weekutils.edition --sync notebooks/ENGLISH.ipynb         follow an edited English notebook
+       python -m weekutils.edition --accept notebooks/ENGLISH.ipynb ID... the Korean of these cells is updated"""
+
+
 def main(argv=None) -> int:
-    """python -m weekutils.edition MEMORY.json ENGLISH.ipynb: write notebooks/ko/<name>; list missing blocks."""
+    """python -m weekutils.edition: write notebooks/ko/<name> from the English notebook; see USAGE (course tooling).
+
+    After editing an English notebook: `--sync` keeps every Korean cell, copies code and metadata and lists
+    the new paragraphs still in English; translate them and the cells the drift guard names, then `--accept`
+    those cells' ids.
+    """
     import sys
 
     import nbformat
 
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 2:
-        print("usage: python -m weekutils.edition MEMORY.json notebooks/ENGLISH.ipynb", file=sys.stderr)
+    if len(args) < 2 or (args[0] != "--accept" and len(args) != 2):
+        print(USAGE, file=sys.stderr)
         return 2
-    memory, english_path = load_memory(Path(args[0])), Path(args[1])
-    korean, missing = build_edition(nbformat.read(english_path, as_version=4), memory)
+    english_path = Path(args[1])
+    english = nbformat.read(english_path, as_version=4)
+    korean_path = KO_DIR / english_path.name
+    if args[0] == "--accept":
+        korean = nbformat.read(korean_path, as_version=4)
+        accepted = accept_translation(english, korean, args[2:])
+        nbformat.write(korean, korean_path)
+        print(f"{korean_path}: accepted the Korean of {len(accepted)} cell(s)")
+        return 0
+    if args[0] == "--sync":
+        korean, missing = sync_edition(english, nbformat.read(korean_path, as_version=4))
+    else:
+        korean, missing = build_edition(english, load_memory(Path(args[0])))
     KO_DIR.mkdir(parents=True, exist_ok=True)
-    nbformat.write(korean, KO_DIR / english_path.name)
-    print(f"wrote {KO_DIR / english_path.name}; {len(missing)} block(s) still in English")
+    nbformat.write(korean, korean_path)
+    print(f"wrote {korean_path}; {len(missing)} block(s) still in English")
     for block in missing:
         print("---\n" + block[:200])
     return 1 if missing else 0
