@@ -252,7 +252,7 @@ def test_notebook_without_a_glossary_is_named():
 # ------------------------------------------------------------------ tooling: run, slides, fonts
 
 
-def test_cli_lang_ko_runs_the_korean_notebooks_into_build_ko(monkeypatch):
+def test_cli_lang_ko_runs_and_builds_slides_from_the_korean_notebooks(monkeypatch):
     from weekutils import cli, runner
 
     calls = []
@@ -263,6 +263,10 @@ def test_cli_lang_ko_runs_the_korean_notebooks_into_build_ko(monkeypatch):
     assert weeks == [3]
     assert korean["notebook_dir"] == edition.KO_DIR and korean["out_dir"] == runner.REPO_ROOT / "build" / "ko"
     assert english["notebook_dir"] == NOTEBOOK_DIR and english["out_dir"] == runner.REPO_ROOT / "build"
+    decks = []
+    monkeypatch.setattr(slides, "build_slides", lambda week, out, lang: decks.append((week, out, lang)) or out)
+    assert cli.main(["slides", "3", "--lang", "ko"]) == 0
+    assert decks == [(3, runner.REPO_ROOT / "build" / "ko" / "slides", "ko")]
     with pytest.raises(ValueError, match="one of en, ko"):
         edition.edition_dirs("fr")
 
