@@ -70,8 +70,8 @@ def needs_translation(block: str) -> bool:
 # and products, the class and layer names the course's code uses, people whose names are terms (Xavier and He
 # initial weights, as the Korean book writes them), and the cited people and companies.
 PROPER_NAMES = frozenset(
-    "Python torch torchvision Jupyter Chromium Debian Windows Linux Apple Conda "
-    "Affine Adam Sigmoid Softmax Momentum Dropout Xavier Glorot He Kaiming "
+    "Python torch torchvision pickle scikit-learn Jupyter Chromium Debian Windows Linux Apple Conda "
+    "Affine Adam Adadelta Sigmoid Softmax Momentum Dropout Xavier Glorot He Kaiming "
     "Saito Koki Yann Corinna Cortes Christopher Burges Zalando Research".split()
 )
 TITLE_WORDS = frozenset("a an and for from in into of on the to with".split())
