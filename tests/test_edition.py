@@ -184,7 +184,7 @@ def test_differing_code_cell_is_caught():
     assert problems == [f"cell 1 (id {en.cells[1].id}): the code differs; copy the English cell's code byte for byte"]
 
 
-def test_differing_slide_metadata_and_tags_are_caught():
+def test_differing_slide_metadata_tags_and_other_metadata_are_caught():
     en = english_notebook()
     ko = korean_of(en)
     ko.cells[2].metadata["slideshow"] = {"slide_type": "notes"}
@@ -192,6 +192,11 @@ def test_differing_slide_metadata_and_tags_are_caught():
     problems = edition.drift_problems(en, ko)
     assert any("cell 2" in p and "slide metadata differs" in p for p in problems), problems
     assert any("cell 3" in p and "tags differ" in p for p in problems), problems
+    ko = korean_of(en)
+    ko.cells[1].metadata["jupyter"] = {"source_hidden": True}
+    assert edition.drift_problems(en, ko) == [
+        f"cell 1 (id {en.cells[1].id}): cell metadata ['jupyter'] differs from the English cell's"
+    ]
 
 
 def test_reordered_cells_are_caught():

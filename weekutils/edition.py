@@ -183,12 +183,19 @@ def drift_problems(english, korean) -> list[str]:
                 problems.append(
                     f"{where}: the English text changed since it was translated ({first!r}); update the Korean"
                 )
-        if en.metadata.get("slideshow") != ko.metadata.get("slideshow"):
+        # Everything but the translation record follows the English: slides, tags, collapsed solutions.
+        en_meta = {k: v for k, v in en.metadata.items() if k != META_KEY}
+        ko_meta = {k: v for k, v in ko.metadata.items() if k != META_KEY}
+        differing = sorted(k for k in en_meta.keys() | ko_meta.keys() if en_meta.get(k) != ko_meta.get(k))
+        if "slideshow" in differing:
             problems.append(
-                f"{where}: slide metadata differs ({en.metadata.get('slideshow')} vs {ko.metadata.get('slideshow')})"
+                f"{where}: slide metadata differs ({en_meta.get('slideshow')} vs {ko_meta.get('slideshow')})"
             )
-        if en.metadata.get("tags", []) != ko.metadata.get("tags", []):
-            problems.append(f"{where}: tags differ")
+        if "tags" in differing:
+            problems.append(f"{where}: tags differ ({en_meta.get('tags')} vs {ko_meta.get('tags')})")
+        others = [k for k in differing if k not in ("slideshow", "tags")]
+        if others:
+            problems.append(f"{where}: cell metadata {others} differs from the English cell's")
     return problems
 
 
