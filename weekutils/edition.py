@@ -60,7 +60,7 @@ def paragraphs(markdown: str) -> list[str]:
 
 
 def needs_translation(block: str) -> bool:
-    """True if a block has words outside code, maths and links' targets, so a Korean reader needs it translated."""
+    """True if a block has words outside code, maths and links' targets, so a Korean reader needs it translated (course tooling)."""
     text = re.sub(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|<[^>]+>", " ", block, flags=re.S)
     return bool(re.search(r"[A-Za-z]{2,}", text))
 
@@ -89,8 +89,7 @@ def _is_title(text: str) -> bool:
 
 
 def english_words(markdown: str) -> list[str]:
-    """Latin-letter words a Korean reader meets as English prose: outside code, maths, links' targets, HTML,
-    parentheses and cited titles, and not a proper name or an acronym (course tooling)."""
+    """English words a Korean reader meets outside code, maths, link targets, HTML, parentheses, titles and names (course tooling)."""
     text = CODE_MATHS_LINKS.sub(" ", markdown)
     text = ITALIC.sub(lambda m: " " if _is_title(m.group(1)) else m.group(1), text)
     while True:  # innermost parentheses first, so nested ones go too
@@ -104,7 +103,7 @@ def english_words(markdown: str) -> list[str]:
 
 
 def translate_markdown(source: str, memory: dict[str, str], glossary: bool = False) -> tuple[str, list[str]]:
-    """Korean text of one English markdown cell from the memory, and the blocks the memory lacks.
+    """Korean text of one English markdown cell from the memory, and the blocks the memory lacks (course tooling).
 
     In the glossary cell the heading and the term table are derived from the English (one source for the
     terms), whatever the memory says.
@@ -127,7 +126,7 @@ def translate_markdown(source: str, memory: dict[str, str], glossary: bool = Fal
 
 
 def build_edition(english, memory: dict[str, str], kept: dict[str, str] | None = None):
-    """The Korean notebook for an English one: code copied, markdown from the memory; returns (nb, missing blocks).
+    """The Korean notebook for an English one: code copied, markdown from the memory; returns (nb, missing blocks) (course tooling).
 
     `kept` maps English cell ids to Korean cells used as they are (the translations `sync_edition` keeps).
     """

@@ -23,7 +23,7 @@ def _cells(row: str) -> list[str]:
 
 
 def parse_table(block: str) -> list[tuple[str, str]] | None:
-    """(Korean, English) pairs of a markdown table headed 한국어 and English in either order; None if not one."""
+    """(Korean, English) pairs of a markdown table headed 한국어 and English in either order, else None (course tooling)."""
     rows = [line for line in block.strip().split("\n") if line.strip()]
     if len(rows) < 2 or not all(r.lstrip().startswith("|") for r in rows):
         return None
@@ -50,7 +50,7 @@ def format_table(pairs, columns=(KOREAN, ENGLISH), extra: list[str] | None = Non
 
 
 def korean_glossary_block(block: str) -> str | None:
-    """The Korean edition's version of one block of an English glossary cell, None if it is prose to translate."""
+    """The Korean edition's version of one block of an English glossary cell, None for prose to translate (course tooling)."""
     heading = ENGLISH_HEADING.match(block.strip())
     if heading:
         return KOREAN_HEADING.format(level=heading.group(1))
@@ -84,7 +84,7 @@ def glossary_terms(nb) -> list[tuple[str, str]]:
 
 
 def korean_sort_key(term: str) -> tuple:
-    """가나다순: Hangul syllables sort by code point, which is dictionary order; Latin-initial terms come after."""
+    """가나다순 key: Hangul syllables sort by code point, dictionary order; Latin-initial terms after (course tooling)."""
     return (0 if HANGUL.match(term) else 1, term.casefold())
 
 
@@ -138,7 +138,7 @@ def korean_readme(notebooks: dict[int, Path] | None = None) -> str:
 
 
 def main(argv=None) -> int:
-    """python -m weekutils.glossary: rewrite notebooks/ko/README.md from the English notebooks' glossaries."""
+    """python -m weekutils.glossary: rewrite notebooks/ko/README.md from the English glossaries (course tooling)."""
     from weekutils.edition import KO_DIR
     from weekutils.files import atomic_write_text
 
