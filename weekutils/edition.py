@@ -125,7 +125,7 @@ def translate_markdown(source: str, memory: dict[str, str], glossary: bool = Fal
     return "\n\n".join(out), missing
 
 
-def build_edition(english, memory: dict[str, str], kept: dict[str, str] | None = None):
+def build_edition(english, memory: dict[str, str], kept: dict | None = None):
     """The Korean notebook for an English one: code copied, markdown from the memory; returns (nb, missing blocks) (course tooling).
 
     `kept` maps English cell ids to Korean cells used as they are (the translations `sync_edition` keeps).
@@ -137,14 +137,13 @@ def build_edition(english, memory: dict[str, str], kept: dict[str, str] | None =
             cell.outputs, cell.execution_count = [], None
             continue
         english_source = cell.source
-        if kept and cell.id in kept:
+        if kept and cell.id in kept:  # its text and its record, stale or not, as they are
             cell.source = kept[cell.id].source
             cell.metadata[META_KEY] = copy.deepcopy(kept[cell.id].metadata[META_KEY])
             continue
-        else:
-            is_glossary = GLOSSARY_TAG in cell.metadata.get("tags", [])
-            cell.source, lacking = translate_markdown(english_source, memory, glossary=is_glossary)
-            missing += lacking
+        is_glossary = GLOSSARY_TAG in cell.metadata.get("tags", [])
+        cell.source, lacking = translate_markdown(english_source, memory, glossary=is_glossary)
+        missing += lacking
         cell.metadata[META_KEY] = {"source_id": cell.id, "source_sha256": source_hash(english_source)}
     korean.metadata["language_info"] = korean.metadata.get("language_info", {"name": "python"})
     korean.metadata["course_language"] = "ko"
