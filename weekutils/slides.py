@@ -1,6 +1,7 @@
 """Slides for class: RISE/nbconvert slide metadata on every notebook, and an offline reveal.js deck per week.
 
-Run `python -m weekutils.slides notebooks/*.ipynb` to (re)apply the slide metadata in place.
+Run `python -m weekutils.slides` to (re)apply the slide metadata in place to both editions (notebooks/ and
+notebooks/ko/), or name the notebooks to touch.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ SOLUTION_TAG = "solution"
 # A solution starts with this heading; JupyterLab collapses the cells under a heading whose
 # metadata says so, until the next heading of the same or a higher level (the next exercise).
 SOLUTION_MARK = "#### Solution"
+SOLUTION_MARKS = (SOLUTION_MARK, "#### 풀이")  # the English and the Korean edition's heading
 HEADING_COLLAPSED = "jp-MarkdownHeadingCollapsed"
 # The cells under a solution heading also carry nbformat's own collapse flags, which VS Code (and JupyterLab)
 # honour: a code cell's outputs too, since Run All fills them in.
@@ -64,7 +66,7 @@ def apply_slide_metadata(nb):
     nb.metadata.setdefault("rise", NotebookNode()).update(RISE_CONFIG)
     for cell in nb.cells:
         cell.metadata.setdefault("slideshow", NotebookNode())["slide_type"] = expected_slide_type(cell)
-        if _is_solution(cell) and _first_line(cell).startswith(SOLUTION_MARK):
+        if _is_solution(cell) and _first_line(cell).startswith(SOLUTION_MARKS):
             # Collapsed in JupyterLab, so students try the exercise before they read the answer.
             cell.metadata[HEADING_COLLAPSED] = True
         elif _is_solution(cell):
@@ -91,11 +93,11 @@ def slide_metadata_problems(nb) -> list[str]:
             problems.append(f"{where}: slide_type is {actual!r}, expected {wanted!r}")
         previous = nb.cells[index - 1] if index else None
         if _is_solution(cell) and not (previous is not None and _is_solution(previous)):
-            if not _first_line(cell).startswith(SOLUTION_MARK):
+            if not _first_line(cell).startswith(SOLUTION_MARKS):
                 problems.append(f"{where}: a solution starts with a '{SOLUTION_MARK} k' heading cell")
             elif not cell.metadata.get(HEADING_COLLAPSED):
                 problems.append(f"{where}: solution heading is not collapsed (metadata.{HEADING_COLLAPSED})")
-        if _is_solution(cell) and not _first_line(cell).startswith(SOLUTION_MARK):
+        if _is_solution(cell) and not _first_line(cell).startswith(SOLUTION_MARKS):
             hidden = cell.metadata.get("jupyter", {})
             missing = [flag for flag in _hidden_flags(cell) if not hidden.get(flag)]
             if missing:
@@ -176,17 +178,20 @@ def export_deck(nb, out_dir: Path, stem: str) -> Path:
     return html_path
 
 
-def build_slides(week: int, out_dir: Path, prefer_executed: bool = True) -> Path:
+def build_slides(week: int, out_dir: Path, prefer_executed: bool = True, lang: str = "en") -> Path:
     """Write the offline HTML slide deck of week N into out_dir and return its path (course tooling).
 
     With prefer_executed, the deck is built from the executed copy that `weekutils run N` left in
-    build/ (so plots and printed results appear), when that copy is newer than the notebook;
-    otherwise from the committed notebook, which has code but no outputs.
+    build/ (build/ko/ for lang="ko"; so plots and printed results appear), when that copy is newer than
+    the notebook; otherwise from the committed notebook, which has code but no outputs.
     """
     import nbformat
 
-    path = find_notebooks([week])[week]
-    source = (executed_copy(path) if prefer_executed else None) or path
+    from weekutils.edition import edition_dirs
+
+    notebook_dir, build_dir = edition_dirs(lang)
+    path = find_notebooks([week], notebook_dir)[week]
+    source = (executed_copy(path, build_dir) if prefer_executed else None) or path
     print(
         f"Slides of week {week} from {source.relative_to(REPO_ROOT) if source.is_relative_to(REPO_ROOT) else source}"
         + (" (executed copy, with outputs)" if source != path else " (as committed, no outputs)")
@@ -195,13 +200,15 @@ def build_slides(week: int, out_dir: Path, prefer_executed: bool = True) -> Path
 
 
 def main(argv=None) -> int:
-    """Apply the slide metadata to the given notebooks in place, outputs untouched (course tooling)."""
+    """Apply the slide metadata in place to the given notebooks, or to both editions' notebooks (course tooling)."""
     import nbformat
 
+    from weekutils.edition import KO_DIR
+    from weekutils.runner import NOTEBOOK_DIR
+
     paths = [Path(p) for p in (sys.argv[1:] if argv is None else argv)]
-    if not paths:
-        print("usage: python -m weekutils.slides NOTEBOOK.ipynb ...", file=sys.stderr)
-        return 2
+    if not paths:  # both editions: the drift guard wants the Korean slide metadata equal to the English
+        paths = sorted(NOTEBOOK_DIR.glob("*.ipynb")) + sorted(KO_DIR.glob("*.ipynb"))
     status = 0
     for path in paths:
         nb = nbformat.read(path, as_version=4)
