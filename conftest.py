@@ -6,6 +6,12 @@ from pathlib import Path
 
 from weekutils.data import MNIST, find_files
 
+# The Korean notebooks (notebooks/ko/) are not executed again under nbval: their code cells are byte-identical
+# to the English ones, in the same order (tests/test_edition.py fails otherwise), so a second run would only
+# repeat the English run at twice the CI time. tests/test_edition.py checks their text, and
+# tests/test_browser.py opens, runs and renders week 3's Korean notebook in JupyterLab.
+collect_ignore = ["notebooks/ko"]
+
 # A course checkout next to the course's shared data (as in CI) links those files into a temporary data
 # folder in torchvision's layout. Set before nbval starts any kernel, so the kernels inherit it. An explicit
 # WEEKUTILS_DATA_DIR, or a downloaded data/MNIST/, wins.

@@ -159,3 +159,55 @@ def test_no_checkpoint_compares_literals_only(path):
         for source in literal_asserts(cell.source)
     ]
     assert not found, "asserts that compare only literals cannot fail:\n" + "\n".join(found)
+
+
+# --- Glossary: every week ends with its English / Korean term table -----------------------------------------
+GLOSSARY_TAG = "glossary"
+GLOSSARY_HEADING = "## Glossary (용어 대조표)"
+
+
+def glossary_rows(cell_source: str) -> list[tuple[str, str]]:
+    """The (English, Korean) rows of a glossary cell's markdown table, header and rule excluded."""
+    rows = [
+        tuple(part.strip() for part in line.strip().strip("|").split("|"))
+        for line in cell_source.splitlines()
+        if line.lstrip().startswith("|")
+    ]
+    assert rows[:2] == [("English", "한국어"), ("---", "---")], f"table header is {rows[:2]}"
+    assert all(len(row) == 2 and all(row) for row in rows[2:]), f"a row is not 'English | 한국어': {rows}"
+    return rows[2:]
+
+
+def test_ends_with_glossary(nb):
+    # Also keeps the last solution collapsed in JupyterLab: Run All leaves the last cell selected and
+    # expands a collapsed heading that holds it; a glossary cell after the solutions is outside every one.
+    last = nb.cells[-1]
+    assert last.cell_type == "markdown" and GLOSSARY_TAG in last.metadata.get("tags", []), "last cell: the glossary"
+    assert last.source.startswith(GLOSSARY_HEADING + "\n")
+    solutions = [i for i, c in enumerate(nb.cells) if "solution" in c.metadata.get("tags", [])]
+    assert solutions[-1] < len(nb.cells) - 1
+    rows = glossary_rows(last.source)
+    assert 10 <= len(rows) <= 25, f"{len(rows)} terms"
+    english = [term for term, _ in rows]
+    assert len(set(english)) == len(english), "a term is listed twice"
+
+
+def test_glossaries_agree_across_weeks():
+    korean_of: dict[str, tuple[str, str]] = {}
+    disagreements = []
+    for name in PRESENT:
+        last = nbformat.read(NOTEBOOK_DIR / name, as_version=4).cells[-1]
+        if GLOSSARY_TAG not in last.metadata.get("tags", []):
+            continue  # test_ends_with_glossary reports it
+        for term, korean in glossary_rows(last.source):
+            first = korean_of.setdefault(term, (korean, name))
+            if first[0] != korean:
+                disagreements.append(f"{term!r}: {first[0]!r} in {first[1]}, {korean!r} in {name}")
+    assert not disagreements, "one English term, two Korean words:\n" + "\n".join(disagreements)
+
+
+def test_glossary_table_parser():
+    table = "## Glossary (용어 대조표)\n\nOne sentence.\n\n| English | 한국어 |\n|---|---|\n| tensor | 텐서 |\n| epoch | 에폭 |"
+    assert glossary_rows(table) == [("tensor", "텐서"), ("epoch", "에폭")]
+    with pytest.raises(AssertionError):
+        glossary_rows(table + "\n| seed |  |")

@@ -114,6 +114,13 @@ def test_apply_sets_the_course_slide_types():
     assert types == ["slide", "slide", "subslide", "-", "notes", "slide", "subslide", "skip", "skip", "skip"]
     # The solution heading is collapsed in JupyterLab, which hides every cell under it.
     assert [c.metadata.get(slides.HEADING_COLLAPSED) for c in nb.cells[-3:]] == [True, None, None]
+    # The cells under it are collapsed by nbformat's own flags too, which VS Code honours; the heading stays
+    # visible, as the thing to click.
+    assert [c.metadata.get("jupyter") for c in nb.cells[-3:]] == [
+        None,
+        {"source_hidden": True},
+        {"source_hidden": True, "outputs_hidden": True},
+    ]
     assert nb.cells[-1].metadata.editable is True, "other metadata is kept"
     assert slides.slide_metadata_problems(nb) == []
 
@@ -126,6 +133,11 @@ def test_problems_name_the_cells_that_do_not_conform():
     nb = slides.apply_slide_metadata(teaching_notebook())
     del nb.cells[-3].metadata[slides.HEADING_COLLAPSED]
     assert "is not collapsed" in slides.slide_metadata_problems(nb)[0]
+    nb = slides.apply_slide_metadata(teaching_notebook())
+    del nb.cells[-1].metadata.jupyter["outputs_hidden"]
+    assert slides.slide_metadata_problems(nb) == [
+        "cell 9 ('assert 2 + 2 == 4'): solution cell is not hidden (metadata.jupyter.outputs_hidden)"
+    ]
     assert any("cell 0" in p and "'slide'" in p for p in slides.slide_metadata_problems(teaching_notebook()))
 
 

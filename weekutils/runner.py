@@ -127,8 +127,9 @@ def run_notebook(path: Path, week: int, out_dir: Path, timeout_s: int = 1200) ->
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-    from nbconvert import HTMLExporter
     from traitlets.config import Config
+
+    from weekutils.htmlcopy import html_copy
 
     result = NotebookResult(week=week, path=path)
     nb = nbformat.read(path, as_version=4)
@@ -163,8 +164,7 @@ def run_notebook(path: Path, week: int, out_dir: Path, timeout_s: int = 1200) ->
     out_dir.mkdir(parents=True, exist_ok=True)
     with atomic_path(out_dir / path.name) as tmp:
         nbformat.write(nb, tmp)
-    html, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    atomic_write_text(out_dir / path.with_suffix(".html").name, html)
+    atomic_write_text(out_dir / path.with_suffix(".html").name, html_copy(nb))
     return result
 
 

@@ -1,11 +1,13 @@
 """Slides for class: RISE/nbconvert slide metadata on every notebook, and an offline reveal.js deck per week.
 
-Run `python -m weekutils.slides notebooks/*.ipynb` to (re)apply the slide metadata in place.
+Run `python -m weekutils.slides` to (re)apply the slide metadata in place to both editions (notebooks/ and
+notebooks/ko/), or name the notebooks to touch.
 
 The convention that keeps a slide within a 1280x720 projector: a slide shows its heading, a key line, the maths,
 lists, tables, code and results; longer explanation goes into the speaker notes (RISE's `notes` slide type, still
 shown in the notebook). `cut_for_slides` applies it by splitting a markdown cell at its blank lines only, never
 rewording, reordering or merging text, because the Korean edition's translation memory is keyed by paragraphs.
+The Korean notebooks are never cut here: their cells follow the English ones (weekutils.edition).
 """
 
 from __future__ import annotations
@@ -25,7 +27,11 @@ GLOSSARY_TAG = "glossary"  # the English-Korean glossary at the end of each note
 # A solution starts with this heading; JupyterLab collapses the cells under a heading whose
 # metadata says so, until the next heading of the same or a higher level (the next exercise).
 SOLUTION_MARK = "#### Solution"
+SOLUTION_MARKS = (SOLUTION_MARK, "#### 풀이")  # the English and the Korean edition's heading
 HEADING_COLLAPSED = "jp-MarkdownHeadingCollapsed"
+# The cells under a solution heading also carry nbformat's own collapse flags, which VS Code (and JupyterLab)
+# honour: a code cell's outputs too, since Run All fills them in.
+SOURCE_HIDDEN, OUTPUTS_HIDDEN = "source_hidden", "outputs_hidden"
 # Types an author may set by hand on a cell that is neither a heading nor a solution; "subslide" starts a new
 # sub-slide where the slide is full (pack_subslides places them from measured heights).
 FREE_SLIDE_TYPES = {"-", "fragment", "subslide", "notes", "skip"}
@@ -36,6 +42,7 @@ LEAD_IN_CHARS = 120
 # Height in px a (sub-)slide may fill in the offline deck at 1280x720; RISE adds ~20 px at the top, and a cell
 # can differ a little between the two, so the budget keeps a margin below 720.
 SLIDE_BUDGET_PX = 640
+TRANSLATED = "translation"  # weekutils.edition.META_KEY: the cell metadata that marks a Korean cell
 # Blocks a slide always shows: display maths, lists, tables, fenced code or diagrams, images, HTML, quotes.
 SHOWN_BLOCK = re.compile(r"^\s*(\$\$|\\begin|[-*+] |\d+[.)] |\||```|~~~|!\[|<|>)")
 
@@ -142,6 +149,8 @@ def _runs(cell) -> list[tuple[bool, list[str]]] | None:
 
     if cell.cell_type != "markdown" or _is_skipped(cell) or _slide_type(cell) in ("notes", "skip"):
         return None
+    if TRANSLATED in cell.metadata:
+        return None  # a Korean cell: cut as its English cell is, by the edition, never by its own length
     blocks = paragraphs(cell.source)
     if "\n\n".join(blocks) != cell.source.strip("\n"):
         return None  # more than one blank line, or a blank line inside code or maths: no lossless cut
@@ -279,10 +288,17 @@ def apply_slide_metadata(nb):
     cut_for_slides(nb)
     for cell in nb.cells:
         cell.metadata.setdefault("slideshow", NotebookNode())["slide_type"] = expected_slide_type(cell)
-        if _is_solution(cell) and _first_line(cell).startswith(SOLUTION_MARK):
+        if _is_solution(cell) and _first_line(cell).startswith(SOLUTION_MARKS):
             # Collapsed in JupyterLab, so students try the exercise before they read the answer.
             cell.metadata[HEADING_COLLAPSED] = True
+        elif _is_solution(cell):
+            cell.metadata.setdefault("jupyter", NotebookNode()).update(_hidden_flags(cell))
     return nb
+
+
+def _hidden_flags(cell) -> dict:
+    """The `jupyter` cell metadata that collapses a solution cell below its heading."""
+    return {SOURCE_HIDDEN: True, **({OUTPUTS_HIDDEN: True} if cell.cell_type == "code" else {})}
 
 
 def slide_metadata_problems(nb) -> list[str]:
@@ -302,10 +318,15 @@ def slide_metadata_problems(nb) -> list[str]:
             problems.append(f"{where}: slide_type is {actual!r}, expected {wanted!r}")
         previous = nb.cells[index - 1] if index else None
         if _is_solution(cell) and not (previous is not None and _is_solution(previous)):
-            if not _first_line(cell).startswith(SOLUTION_MARK):
+            if not _first_line(cell).startswith(SOLUTION_MARKS):
                 problems.append(f"{where}: a solution starts with a '{SOLUTION_MARK} k' heading cell")
             elif not cell.metadata.get(HEADING_COLLAPSED):
                 problems.append(f"{where}: solution heading is not collapsed (metadata.{HEADING_COLLAPSED})")
+        if _is_solution(cell) and not _first_line(cell).startswith(SOLUTION_MARKS):
+            hidden = cell.metadata.get("jupyter", {})
+            missing = [flag for flag in _hidden_flags(cell) if not hidden.get(flag)]
+            if missing:
+                problems.append(f"{where}: solution cell is not hidden (metadata.jupyter.{', '.join(missing)})")
     return problems
 
 
@@ -390,17 +411,20 @@ def export_deck(nb, out_dir: Path, stem: str) -> Path:
     return html_path
 
 
-def build_slides(week: int, out_dir: Path, prefer_executed: bool = True) -> Path:
+def build_slides(week: int, out_dir: Path, prefer_executed: bool = True, lang: str = "en") -> Path:
     """Write the offline HTML slide deck of week N into out_dir and return its path (course tooling).
 
     With prefer_executed, the deck is built from the executed copy that `weekutils run N` left in
-    build/ (so plots and printed results appear), when that copy is newer than the notebook;
-    otherwise from the committed notebook, which has code but no outputs.
+    build/ (build/ko/ for lang="ko"; so plots and printed results appear), when that copy is newer than
+    the notebook; otherwise from the committed notebook, which has code but no outputs.
     """
     import nbformat
 
-    path = find_notebooks([week])[week]
-    source = (executed_copy(path) if prefer_executed else None) or path
+    from weekutils.edition import edition_dirs
+
+    notebook_dir, build_dir = edition_dirs(lang)
+    path = find_notebooks([week], notebook_dir)[week]
+    source = (executed_copy(path, build_dir) if prefer_executed else None) or path
     print(
         f"Slides of week {week} from {source.relative_to(REPO_ROOT) if source.is_relative_to(REPO_ROOT) else source}"
         + (" (executed copy, with outputs)" if source != path else " (as committed, no outputs)")
@@ -409,20 +433,21 @@ def build_slides(week: int, out_dir: Path, prefer_executed: bool = True) -> Path
 
 
 def main(argv=None) -> int:
-    """Apply the slide metadata to the given notebooks in place, outputs untouched (course tooling)."""
+    """Apply the slide metadata in place to the given notebooks, or to both editions' notebooks (course tooling)."""
     import nbformat
 
+    from weekutils.edition import KO_DIR
+
     args = list(sys.argv[1:] if argv is None else argv)
-    split = "--split-code" in args
+    split = "--split-code" in args  # an authoring step, reviewed in the diff: long code cells become several
     paths = [Path(p) for p in args if p != "--split-code"]
-    if not paths:
-        print("usage: python -m weekutils.slides [--split-code] NOTEBOOK.ipynb ...", file=sys.stderr)
-        return 2
+    if not paths:  # both editions: the drift guard wants the Korean slide metadata equal to the English
+        paths = sorted(NOTEBOOK_DIR.glob("*.ipynb")) + sorted(KO_DIR.glob("*.ipynb"))
     status = 0
     for path in paths:
         nb = nbformat.read(path, as_version=4)
         before = nbformat.writes(nb)
-        if split:  # an authoring step, reviewed in the diff: long code cells become several
+        if split and KO_DIR not in path.resolve().parents:
             split_long_code_cells(nb)
         apply_slide_metadata(nb)
         if nbformat.writes(nb) != before:
