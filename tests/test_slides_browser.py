@@ -92,6 +92,12 @@ def test_offline_deck_slides_fit_the_projector(week, browser, tmp_path):
     problems = report(week, "deck", reports, screenshot)
     expected = [c for c in slides.apply_slide_metadata(nb).cells if c.metadata.slideshow.slide_type == "slide"]
     assert page.evaluate("() => Reveal.getHorizontalSlides().length") == len(expected), "one slide per ## section"
+    page.evaluate("() => Reveal.slide(0, 0)")
+    reached = set()
+    for _ in reports:  # the right arrow alone reaches every slide and sub-slide, in order
+        reached.add(page.evaluate("() => { const at = Reveal.getIndices(); return `${at.h + 1}.${(at.v || 0) + 1}`; }"))
+        page.keyboard.press("ArrowRight")
+    assert reached == {r.index for r in reports}
     page.context.close()
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:20])
 
