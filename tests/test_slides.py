@@ -232,6 +232,15 @@ def test_long_code_is_split_between_statements_that_behave_the_same_apart():
         "%time x = 1\n\n" + "y = 2\n\n" * 20
     ]
     assert slides.split_code("a = 1\n\nb = 2") == ["a = 1\n\nb = 2"], "a short cell stays whole"
+    computes_then_draws = (
+        "x = np.arange(10)\ny = x**2\nz = y + 1\nw = z * 2\nprint(w)\n"
+        + "wplot.line_plot({'y': y})\n" * 4
+        + "plt.show()"
+    )
+    assert slides.split_code(computes_then_draws) == [
+        "x = np.arange(10)\ny = x**2\nz = y + 1\nw = z * 2\nprint(w)",
+        "wplot.line_plot({'y': y})\n" * 4 + "plt.show()",
+    ], "the plot shares its slide only with the lines that draw it"
 
 
 def test_split_long_code_cells_keeps_order_and_metadata():

@@ -204,6 +204,7 @@ def uncut_cells(nb) -> list[int]:
 # share a 1280x720 slide with its result; split_code splits it at statement boundaries.
 CODE_LINES_PER_SLIDE = 14
 CODE_CHARS_PER_LINE = 95
+LINES_WITH_A_PLOT = 8  # a plot takes half the slide: a cell that computes and draws longer than this is cut
 PLOTTING = re.compile(r"\b(wplot|plt|fig|axes|ax)\b")
 
 
@@ -211,43 +212,64 @@ def _slide_lines(text: str) -> int:
     return sum(max(1, -(-len(line) // CODE_CHARS_PER_LINE)) for line in text.split("\n"))
 
 
+def _draws(node, text: str) -> bool:
+    import ast
+
+    return (
+        bool(PLOTTING.search(text)) and not isinstance(node, (ast.Import, ast.ImportFrom)) and "use_style" not in text
+    )
+
+
 def split_code(source: str, max_lines: int = CODE_LINES_PER_SLIDE) -> list[str]:
     """A long code cell's source as consecutive pieces, cut only between top-level statements (course tooling).
 
     Running the pieces one after another does what the cell did: no cut follows an expression whose value
     the cell would not have shown, none falls between a figure's first line and its `plt.show()`, and cells
-    with IPython magics stay whole. Joined with blank lines the pieces give the source back.
+    with IPython magics stay whole. Cuts fall at blank lines, except one: a cell that computes and then draws
+    is cut before its figure, so the plot shares a slide with only the lines that draw it.
     """
     import ast
 
-    if _slide_lines(source) <= max_lines or re.search(r"^\s*[%!]", source, re.M):
+    if re.search(r"^\s*[%!]", source, re.M):
         return [source]
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return [source]
     lines = source.split("\n")
-    cuts, figure_open = [], False  # line numbers (0-based) where a new piece may start
+    cuts, figure_open, plot_cut = [], False, None  # line numbers (0-based) where a new piece may start
     for node, following in zip(tree.body, tree.body[1:]):
         text = "\n".join(lines[node.lineno - 1 : node.end_lineno])
-        draws = PLOTTING.search(text) and not isinstance(node, (ast.Import, ast.ImportFrom)) and "use_style" not in text
-        if draws:
+        if _draws(node, text):
             figure_open = not text.strip().startswith("plt.show(")
         shows_value = isinstance(node, ast.Expr) and not (
             isinstance(node.value, ast.Call) and ast.unparse(node.value.func) in ("print", "display", "plt.show")
         )
         start = following.lineno - 1 - len(getattr(following, "decorator_list", []) or [])
         between = lines[node.end_lineno : start]
-        if not figure_open and not shows_value and all(not line.strip() for line in between) and between:
+        if figure_open or shows_value or any(line.strip() for line in between):
+            continue
+        if between:
             cuts.append(start)
+        following_text = "\n".join(lines[following.lineno - 1 : following.end_lineno])
+        if plot_cut is None and _draws(following, following_text):
+            plot_cut = start
+    if plot_cut is not None and _slide_lines(source) > LINES_WITH_A_PLOT and plot_cut not in cuts:
+        cuts = sorted([*cuts, plot_cut])
+    forced = {plot_cut} if plot_cut is not None and _slide_lines(source) > LINES_WITH_A_PLOT else set()
+    if _slide_lines(source) <= max_lines and not forced:
+        return [source]
     pieces, begin = [], 0
     while True:
-        fitting = [c for c in cuts if c > begin and _slide_lines("\n".join(lines[begin:c]).strip("\n")) <= max_lines]
         rest = "\n".join(lines[begin:]).strip("\n")
-        if _slide_lines(rest) <= max_lines or not [c for c in cuts if c > begin]:
+        later = [c for c in cuts if c > begin]
+        if not later or (_slide_lines(rest) <= max_lines and not forced & set(later)):
             pieces.append(rest)
             return pieces
-        cut = fitting[-1] if fitting else min(c for c in cuts if c > begin)
+        fitting = [c for c in later if _slide_lines("\n".join(lines[begin:c]).strip("\n")) <= max_lines]
+        must = [c for c in later if c in forced]
+        cut = fitting[-1] if fitting else min(later)
+        cut = min(must) if must and min(must) <= cut else cut
         pieces.append("\n".join(lines[begin:cut]).strip("\n"))
         begin = cut
 
