@@ -225,8 +225,9 @@ def split_code(source: str, max_lines: int = CODE_LINES_PER_SLIDE) -> list[str]:
 
     Running the pieces one after another does what the cell did: no cut follows an expression whose value
     the cell would not have shown, none falls between a figure's first line and its `plt.show()`, and cells
-    with IPython magics stay whole. Cuts fall at blank lines, except one: a cell that computes and then draws
-    is cut before its figure, so the plot shares a slide with only the lines that draw it.
+    with IPython magics stay whole. Cuts prefer the blank lines the author left between statements. A cell
+    that computes and then draws is cut before its figure, so the plot shares a slide only with the lines
+    that draw it.
     """
     import ast
 
@@ -238,6 +239,7 @@ def split_code(source: str, max_lines: int = CODE_LINES_PER_SLIDE) -> list[str]:
         return [source]
     lines = source.split("\n")
     cuts, figure_open, plot_cut = [], False, None  # line numbers (0-based) where a new piece may start
+    at_blank_line = set()  # the cuts the author already marked with a blank line: preferred
     for node, following in zip(tree.body, tree.body[1:]):
         text = "\n".join(lines[node.lineno - 1 : node.end_lineno])
         if _draws(node, text):
@@ -249,13 +251,12 @@ def split_code(source: str, max_lines: int = CODE_LINES_PER_SLIDE) -> list[str]:
         between = lines[node.end_lineno : start]
         if figure_open or shows_value or any(line.strip() for line in between):
             continue
+        cuts.append(start)
         if between:
-            cuts.append(start)
+            at_blank_line.add(start)
         following_text = "\n".join(lines[following.lineno - 1 : following.end_lineno])
         if plot_cut is None and _draws(following, following_text):
             plot_cut = start
-    if plot_cut is not None and _slide_lines(source) > LINES_WITH_A_PLOT and plot_cut not in cuts:
-        cuts = sorted([*cuts, plot_cut])
     forced = {plot_cut} if plot_cut is not None and _slide_lines(source) > LINES_WITH_A_PLOT else set()
     if _slide_lines(source) <= max_lines and not forced:
         return [source]
@@ -268,7 +269,8 @@ def split_code(source: str, max_lines: int = CODE_LINES_PER_SLIDE) -> list[str]:
             return pieces
         fitting = [c for c in later if _slide_lines("\n".join(lines[begin:c]).strip("\n")) <= max_lines]
         must = [c for c in later if c in forced]
-        cut = fitting[-1] if fitting else min(later)
+        preferred = [c for c in fitting if c in at_blank_line and c - begin >= (fitting[-1] - begin) // 2]
+        cut = (preferred or fitting)[-1] if fitting else min(later)
         cut = min(must) if must and min(must) <= cut else cut
         pieces.append("\n".join(lines[begin:cut]).strip("\n"))
         begin = cut
