@@ -12,6 +12,7 @@ alone, it uses the copy `weekutils run N` left in build/. A week with neither fa
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -34,9 +35,30 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+# Under the README's two workers, the other worker may still be executing a notebook when this test starts:
+# wait for its copy (conftest.py writes it when the notebook's last cell has passed, and a marker if one failed).
+WAIT_FOR_NBVAL_S = 1800
+
+
+def wait_for_nbval_copy(path: Path) -> None:
+    """Under pytest-xdist, wait until nbval's copy of `path` from this run exists; fail at once if it failed."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    started = float(os.environ["WEEKUTILS_TEST_SESSION_START"])
+    copy, failed = NBVAL_DIR / path.name, NBVAL_DIR / f"{path.name}.failed"
+    deadline = time.monotonic() + WAIT_FOR_NBVAL_S
+    while not (copy.is_file() and copy.stat().st_mtime >= started):
+        if failed.is_file() and failed.stat().st_mtime >= started:
+            pytest.fail(f"{path.name} failed under nbval in this run, so its slides cannot be measured")
+        if time.monotonic() > deadline:
+            pytest.fail(f"nbval's copy of {path.name} did not appear in {WAIT_FOR_NBVAL_S} s")
+        time.sleep(2)
+
+
 def executed(week: int) -> Path:
     """The newest executed copy of a week's notebook: nbval's from this test run, else `weekutils run`'s."""
     path = NOTEBOOKS[week]
+    wait_for_nbval_copy(path)
     for folder in (NBVAL_DIR, REPO_ROOT / "build"):
         copy = slides.executed_copy(path, folder)
         if copy is not None:
