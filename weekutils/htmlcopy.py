@@ -1,4 +1,4 @@
-"""The HTML copy `weekutils run` writes of each executed notebook: offline, solutions hidden until clicked."""
+"""The HTML copy `weekutils run` writes of each executed notebook: solutions hidden until clicked, progress bars as text."""
 
 from __future__ import annotations
 
@@ -68,10 +68,12 @@ def hide_solutions(html: str, groups: list[list[str]]) -> str:
 
 
 def html_copy(nb) -> str:
-    """An HTML page of a notebook (nbconvert's lab template) with every solution hidden until clicked (course tooling)."""
+    """An HTML page of a notebook (nbconvert's lab template): solutions hidden until clicked, bars as text (course tooling)."""
     from nbconvert import HTMLExporter
 
-    nb = copy.deepcopy(nb)
+    from weekutils.progress import widget_free
+
+    nb = widget_free(copy.deepcopy(nb))  # a widget needs JavaScript from a CDN; the bar's text copy needs nothing
     for cell in nb.cells:  # notebooks older than nbformat 4.5 have no cell ids, the script's handle on a cell
         cell.setdefault("id", secrets.token_hex(4))
     html, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)

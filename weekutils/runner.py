@@ -119,10 +119,11 @@ def _stop_on_ctrl_c(client) -> threading.Event:
     return interrupted
 
 
-def run_notebook(path: Path, week: int, out_dir: Path, timeout_s: int = 1200) -> NotebookResult:
+def run_notebook(path: Path, week: int, out_dir: Path, timeout_s: int = 1200, echo=None) -> NotebookResult:
     """Execute one notebook; write the executed .ipynb and an .html copy into out_dir (course tooling).
 
     Both files are written atomically.  Ctrl-C stops the kernel and raises KeyboardInterrupt.
+    `echo` (a progress.TerminalEcho; by default one on stderr) sees every message the kernel sends.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -130,6 +131,14 @@ def run_notebook(path: Path, week: int, out_dir: Path, timeout_s: int = 1200) ->
     from traitlets.config import Config
 
     from weekutils.htmlcopy import html_copy
+    from weekutils.progress import TerminalEcho
+
+    echo = TerminalEcho() if echo is None else echo
+
+    class EchoingClient(NotebookClient):
+        def process_message(self, msg, cell, cell_index):
+            echo(msg)  # before nbclient, which renames an update_display_data message in place
+            return super().process_message(msg, cell, cell_index)
 
     result = NotebookResult(week=week, path=path)
     nb = nbformat.read(path, as_version=4)
@@ -137,7 +146,7 @@ def run_notebook(path: Path, week: int, out_dir: Path, timeout_s: int = 1200) ->
         # IPC sockets in a private folder instead of TCP ports: nothing listens on the network,
         # and ipykernel no longer warns "Kernel is running over TCP without encryption".
         config = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}})
-        client = NotebookClient(
+        client = EchoingClient(
             nb,
             timeout=timeout_s,
             kernel_name="python3",
@@ -155,6 +164,8 @@ def run_notebook(path: Path, week: int, out_dir: Path, timeout_s: int = 1200) ->
             if not isinstance(err, (CellExecutionError, CellTimeoutError, DeadKernelError)):
                 raise
             result.status, result.error = "FAILED", _first_line_of_error(err)
+        finally:
+            echo.finish()  # ends the line of a bar that a failed cell left open
         if interrupted.is_set():
             raise KeyboardInterrupt
     result.seconds = time.perf_counter() - start

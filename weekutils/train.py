@@ -4,10 +4,10 @@ import math
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from tqdm.auto import tqdm
 
 from . import optim
 from .nets import positive_int
+from .progress import progress
 
 __all__ = ["Trainer", "make_optimizer", "random_shift"]
 
@@ -139,7 +139,7 @@ class Trainer:
 
     def train(self):
         """Run all epochs; returns self so lists can be read off directly (week 4)."""
-        bar = tqdm(total=self.max_iter, disable=not self.verbose, desc="training")
+        bar = progress(total=self.max_iter, disable=not self.verbose, desc="training")
         try:
             for epoch in range(self.epochs):
                 order = self.rng.permutation(self.train_size)
@@ -155,7 +155,11 @@ class Trainer:
                     self.optimizer.lr *= self.lr_decay
                 train_acc, test_acc = self.evaluate()
                 bar.set_postfix(
-                    epoch=epoch + 1, loss=f"{loss:.4f}", train_acc=f"{train_acc:.4f}", test_acc=f"{test_acc:.4f}"
+                    epoch=epoch + 1,
+                    loss=f"{loss:.4f}",
+                    train_acc=f"{train_acc:.4f}",
+                    test_acc=f"{test_acc:.4f}",
+                    refresh=False,  # shown at the next redraw: a redraw per epoch is too many for 200 short epochs
                 )
         finally:
             bar.close()
