@@ -1,5 +1,6 @@
-"""Real-browser tests: JupyterLab in headless Chromium runs week 1 (solutions stay hidden), then RISE shows its
-first slide; week 7's drawing pad; the HTML copy's "Show solution" button.
+"""Real-browser tests: JupyterLab in headless Chromium runs week 1 (solutions stay hidden through Run All and
+Save), and week 3's Korean edition with JupyterLab's menus in Korean, then RISE shows each one's first slide; the
+Korean headings must render in Hangul, not boxes; week 7's drawing pad; the HTML copy's "Show solution" button.
 
 Needs Debian's chromium (`apt-get install -y chromium`); Playwright drives it, it does not download a browser.
 Screenshots and timings go to build/browser/.
@@ -25,6 +26,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from weekutils.edition import KO_DIR
 from weekutils.runner import NOTEBOOK_DIR, REPO_ROOT, find_notebooks
 from weekutils.slides import HEADING_COLLAPSED, SOLUTION_MARK
 
@@ -99,15 +101,23 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(timeout=10)
 
 
+# JupyterLab's own words in each UI language (jupyterlab-language-pack-ko-kr), for the helpers below.
+UI_TEXT = {
+    "en": {"Run": "Run", "Run All Cells": "Run All Cells", "File": "File", "Save Notebook": "Save Notebook"},
+    "ko": {"Run": "실행", "Run All Cells": "모든 셀 실행", "File": "파일", "Save Notebook": "Notebook 저장"},
+}
+KOREAN_UI = {"@jupyterlab/translation-extension/plugin.jupyterlab-settings": {"locale": "ko_KR"}}
+
+
 @contextmanager
-def jupyter_lab(workdir: Path, notebooks: Path):
+def jupyter_lab(workdir: Path, notebooks: Path, extra_settings: dict | None = None):
     """Start JupyterLab on 127.0.0.1 with a random token over a copy of `notebooks`; stop it on every exit."""
     root = workdir / "notebooks"
     shutil.copytree(notebooks, root)  # outputs are saved into the copy, never into the repository
     config, settings = workdir / "config", workdir / "lab-settings"
     config.mkdir()
     (config / "jupyter_server_config.json").write_text(json.dumps(SERVER_CONFIG))
-    for name, values in LAB_SETTINGS.items():
+    for name, values in {**LAB_SETTINGS, **(extra_settings or {})}.items():
         (settings / name).parent.mkdir(parents=True, exist_ok=True)
         (settings / name).write_text(json.dumps(values))
     # The kernel inherits WEEKUTILS_DATA_DIR (CI and conftest point it at the official files): no downloads.
@@ -174,9 +184,7 @@ def lab(tmp_path):
 
 # ------------------------------------------------------------------ page helpers
 
-KERNEL_IDLE = (
-    "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| Idle$/.test(e.textContent.trim()))"
-)
+KERNEL_IDLE = "() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(e => /\\| (Idle|대기)$/.test(e.textContent.trim()))"
 # Error outputs and stderr streams share one mime type in the page; a traceback or "SomeError: ..." tells them apart.
 ERROR_OUTPUTS = """() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
   .map(e => e.textContent).filter(t => /Traceback|\\w+Error: /.test(t))"""
@@ -185,11 +193,44 @@ ERROR_OUTPUTS = """() => [...document.querySelectorAll('.jp-OutputArea-output[da
 RUN_FINISHED = f"""() => {{
   const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].map(e => e.textContent);
   const tooltip = document.querySelector('.jp-Notebook-ExecutionIndicator-tooltip')?.textContent || '';
-  const executed = Number((tooltip.match(/Executed (\\d+) cell/) || [0, 0])[1]);
+  const match = tooltip.match(/Executed (\\d+) cell/) || tooltip.match(/(\\d+) 셀이 실행됨/) || [0, 0];
+  const executed = Number(match[1]);
   const total = document.querySelectorAll('.jp-Notebook .jp-CodeCell').length;
   const failed = ({ERROR_OUTPUTS})().length > 0;
   return ({KERNEL_IDLE})() && !prompts.some(p => p.includes('*')) && (failed || executed >= total);
 }}"""
+
+
+# Draws every distinct Hangul syllable of the headings under `root` on a canvas, in the headings' own font, and
+# compares the bitmaps. A missing font shows every syllable as the same empty box ("tofu"), the box that a
+# private-use character (U+E000, which no font draws) also gets; real glyphs are all different.
+HANGUL_GLYPHS = """root => {
+  const headings = [...root.querySelectorAll('h1, h2, h3')];
+  const syllables = [...new Set(headings.flatMap(h => [...h.textContent].filter(c => /[\\uac00-\\ud7a3]/.test(c))))];
+  const style = headings.length ? getComputedStyle(headings[0]) : null;
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 48;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  const bitmap = text => {
+    ctx.clearRect(0, 0, 48, 48);
+    ctx.font = `${style.fontWeight} 32px ${style.fontFamily}`;
+    ctx.fillText(text, 4, 38);
+    const alpha = ctx.getImageData(0, 0, 48, 48).data.filter((_, i) => i % 4 === 3);
+    return alpha.join(',');
+  };
+  if (!style) return {headings: 0, syllables: 0, distinct: 0, blank: 0, tofu: 0, font: ''};
+  const tofu = bitmap('\\ue000'), blank = bitmap(' ');
+  const drawn = syllables.map(bitmap);
+  return {
+    headings: headings.length,
+    syllables: syllables.length,
+    distinct: new Set(drawn).size,
+    blank: drawn.filter(b => b === blank).length,
+    tofu: drawn.filter(b => b === tofu).length,
+    font: style.fontFamily,
+    sample: headings.map(h => h.textContent.trim()).filter(t => /[\\uac00-\\ud7a3]/.test(t)).slice(0, 5),
+  };
+}"""
 
 
 def open_notebook(page, lab: Lab, name: str) -> None:
@@ -206,19 +247,21 @@ def open_notebook(page, lab: Lab, name: str) -> None:
         page.wait_for_timeout(500)
 
 
-def click_menu(page, menu: str, item: str) -> None:
+def click_menu(page, menu: str, item: str, lang: str = "en") -> None:
+    """Click menu > item, given by their English names, in the UI language `lang`."""
+    menu, item = UI_TEXT[lang][menu], UI_TEXT[lang][item]
     page.locator(".lm-MenuBar-itemLabel", has_text=menu).first.click()
     page.locator(".lm-Menu-content .lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
 
 
-def run_all_cells(page) -> None:
+def run_all_cells(page, lang: str = "en") -> None:
     """Run > Run All Cells, then wait for the kernel to finish."""
-    click_menu(page, "Run", "Run All Cells")
+    click_menu(page, "Run", "Run All Cells", lang)
     page.wait_for_function(RUN_FINISHED, timeout=RUN_ALL_S * 1000, polling=500)
 
 
-def save_notebook(page) -> None:
-    click_menu(page, "File", "Save Notebook")
+def save_notebook(page, lang: str = "en") -> None:
+    click_menu(page, "File", "Save Notebook", lang)
     page.wait_for_function(
         "() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')", timeout=PAGE_S * 1000
     )
@@ -258,12 +301,15 @@ def shown_lines(page, saved: Path) -> tuple[list[str], list[str]]:
     return page.evaluate(LINES_SHOWN, solution), page.evaluate(LINES_SHOWN, other)
 
 
-def browser_run(lab: Lab, name: str, shots: Path) -> dict:
-    """Run every cell of notebook `name` in Chromium, save it, open RISE; return timings and findings."""
+def browser_run(lab: Lab, name: str, shots: Path, lang: str = "en") -> dict:
+    """Run every cell of notebook `name` in Chromium, save it, open RISE; return timings and findings.
+
+    `lang` is the language of JupyterLab's menus, as set up by `jupyter_lab(..., extra_settings)`.
+    """
     from playwright.sync_api import sync_playwright
 
     shots.mkdir(parents=True, exist_ok=True)
-    stem, found = Path(name).stem, {"external_requests": [], "timings_s": {}}
+    stem, found = str(Path(name).with_suffix("")).replace("/", "_"), {"external_requests": [], "timings_s": {}}
     start = time.perf_counter()
 
     def lap(step):
@@ -287,14 +333,16 @@ def browser_run(lab: Lab, name: str, shots: Path) -> dict:
             lab.api("sessions", "POST", {"path": name, "name": name, "type": "notebook", "kernel": {"name": "python3"}})
             open_notebook(page, lab, name)
             lap("notebook open, kernel idle")
-            run_all_cells(page)
+            found["menu_labels"] = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+            run_all_cells(page, lang)
             lap("all cells run")
             found["errors_in_page"] = page.evaluate(ERROR_OUTPUTS)
             found["prompts"] = page.evaluate(
                 "() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')].map(e => e.textContent.trim())"
             )
-            save_notebook(page)
+            save_notebook(page, lang)
             found["solution_lines_shown"], found["other_lines_shown"] = shown_lines(page, lab.root / name)
+            found["hangul_in_notebook"] = page.locator(".jp-NotebookPanel .jp-Notebook").first.evaluate(HANGUL_GLYPHS)
             page.locator(".jp-NotebookPanel .jp-Cell").first.scroll_into_view_if_needed()
             page.screenshot(path=str(shots / f"{stem}_after_run_all.png"))
             slides = open_rise_slideshow(page)
@@ -302,6 +350,9 @@ def browser_run(lab: Lab, name: str, shots: Path) -> dict:
             found["first_slide_text"] = slides.locator(".reveal .slides section.present").first.inner_text()
             found["first_slide_is_first"] = slides.locator(".reveal .slides > section").first.evaluate(
                 "section => section.classList.contains('present')"
+            )
+            found["hangul_on_first_slide"] = slides.locator(".reveal .slides section.present").first.evaluate(
+                HANGUL_GLYPHS
             )
             page.wait_for_timeout(1000)  # let the slide transition finish before the picture
             page.locator('iframe[src*="/rise/"]').screenshot(path=str(shots / f"{stem}_rise_first_slide.png"))
@@ -343,6 +394,37 @@ def test_week1_runs_in_jupyterlab_and_rise_shows_its_first_slide(lab):
         f"the browser tried the network: {found['external_requests']} (fonts.googleapis.com comes from RISE's "
         f"default theme; `python -m weekutils.slides notebooks/{notebook.name}` sets the offline one)"
     )
+
+
+# ------------------------------------------------------------------ week 3 in Korean
+
+
+def assert_hangul_renders(found: dict, where: str, at_least: int) -> None:
+    """Every distinct Hangul syllable in the headings drew its own glyph: no empty boxes, no blanks."""
+    assert found["syllables"] >= at_least, f"{where}: only {found['syllables']} Hangul syllables in headings: {found}"
+    assert found["tofu"] == 0 and found["blank"] == 0, f"{where}: Hangul drawn as boxes or blanks: {found}"
+    assert found["distinct"] == found["syllables"], f"{where}: different syllables drew the same glyph: {found}"
+
+
+def test_korean_week3_runs_in_korean_jupyterlab_with_hangul_headings_and_rise(tmp_path):
+    """notebooks/ko/ is not run under nbval (conftest.py): here it opens, runs and renders, menus in Korean."""
+    notebook = KO_DIR / find_notebooks([3])[3].name
+    assert notebook.is_file(), f"{notebook} is missing"
+    with jupyter_lab(tmp_path, NOTEBOOK_DIR, KOREAN_UI) as lab:
+        found = browser_run(lab, f"ko/{notebook.name}", SCREENSHOTS, lang="ko")
+        saved = nbformat.read(lab.root / "ko" / notebook.name, as_version=4)
+    (SCREENSHOTS / "ko_timings.json").write_text(json.dumps(found["timings_s"], indent=1))
+    print(f"\nKorean browser test timings (s): {found['timings_s']}; glyphs: {found['hangul_in_notebook']}")
+
+    assert {"파일", "실행"} <= set(found["menu_labels"]), f"JupyterLab's menus are not Korean: {found['menu_labels']}"
+    assert found["errors_in_page"] == [], "a cell shows an error:\n" + "\n".join(found["errors_in_page"])[:3000]
+    code_cells = [c for c in saved.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code_cells), "every code cell ran"
+    assert_hangul_renders(found["hangul_in_notebook"], "notebook headings", at_least=100)
+    assert notebook_title(notebook).lower() in found["first_slide_text"].lower()
+    assert found["first_slide_is_first"]
+    assert_hangul_renders(found["hangul_on_first_slide"], "RISE's first slide", at_least=5)
+    assert found["external_requests"] == [], f"the browser tried the network: {found['external_requests']}"
 
 
 # ------------------------------------------------------------------ week 7: the drawing pad

@@ -29,11 +29,21 @@ def test_torch_pair_is_the_one_that_imports_here():
     assert {"torch==2.14.1", "torchvision==0.29.1"} <= set(_requirements())
 
 
-def _readme_command(label):
-    """The single command in the README's fenced block right after the '<!-- label -->' marker."""
-    readme = (ROOT / "README.md").read_text()
+def test_jupyterlab_can_switch_to_korean():
+    """The pinned language pack is what JupyterLab lists under Settings → Language, with its menu texts."""
+    from jupyterlab_server.translation_utils import get_language_pack, get_language_packs
+
+    packs, _ = get_language_packs("en")
+    assert packs.get("ko_KR", {}).get("nativeName") == "한국어 (대한민국)", sorted(packs)
+    messages, _ = get_language_pack("ko_KR")
+    assert messages["jupyterlab"]["Run All Cells"] == ["모든 셀 실행"]
+
+
+def _readme_command(label, readme_name="README.md"):
+    """The single command in a README's fenced block right after the '<!-- label -->' marker."""
+    readme = (ROOT / readme_name).read_text(encoding="utf-8")
     match = re.search(rf"<!-- {label} -->\s*```(?:bash|sh)?\n(.+?)\n```", readme, re.S)
-    assert match, f"README has no '<!-- {label} -->' command block"
+    assert match, f"{readme_name} has no '<!-- {label} -->' command block"
     command = match.group(1).strip()
     assert "\n" not in command, f"the {label} command is one line to copy"
     return command
@@ -47,3 +57,14 @@ def test_ci_runs_the_readme_setup_and_test_commands():
 
 def test_readme_run_command_is_weekutils_run():
     assert _readme_command("run") == ".venv/bin/weekutils run"
+
+
+def test_korean_readme_has_the_same_three_commands():
+    for label in ("setup", "run", "test"):
+        assert _readme_command(label, "README.ko.md") == _readme_command(label), f"the {label} command differs"
+
+
+def test_the_readmes_link_to_each_other_at_the_top():
+    english = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## ", 1)[0]
+    korean = (ROOT / "README.ko.md").read_text(encoding="utf-8").split("\n## ", 1)[0]
+    assert "](README.ko.md)" in english and "](README.md)" in korean

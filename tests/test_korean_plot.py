@@ -100,3 +100,21 @@ def test_presentation_style_is_larger_than_study_style(monkeypatch):
         assert talk[key] > study[key], key
     assert talk["figure.figsize"][0] > study["figure.figsize"][0]
     assert talk["figure.figsize"][1] > study["figure.figsize"][1]
+
+
+def test_presentation_figures_keep_14_px_tick_labels_on_a_slide():
+    import numpy as np
+
+    values = {f"layer {k}": np.random.default_rng(k).normal(size=500) for k in range(1, 6)}
+    with matplotlib.rc_context():
+        wplot.use_style(presentation=True)
+        fig, _ = wplot.subplots()
+        assert wplot.slide_tick_px(fig) >= 14
+        fig = wplot.histograms(values, ncols=5, panel_size=(2.6, 3.0))  # week 4's call
+        rows = {round(ax.get_position().y0, 2) for ax in fig.axes if ax.get_visible()}
+        assert len(rows) == 2, "five panels wrap into rows of three"
+        assert wplot.slide_tick_px(fig) >= 14
+        wplot.use_style(presentation=False)
+        fig = wplot.histograms(values, ncols=5, panel_size=(2.6, 3.0))
+        assert len({round(ax.get_position().y0, 2) for ax in fig.axes}) == 1, "the notebook keeps its one row"
+    matplotlib.pyplot.close("all")

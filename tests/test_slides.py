@@ -141,6 +141,146 @@ def test_problems_name_the_cells_that_do_not_conform():
     assert any("cell 0" in p and "'slide'" in p for p in slides.slide_metadata_problems(teaching_notebook()))
 
 
+LONG_PROSE = (
+    "This paragraph explains at length why the loss is written this way, which the instructor says aloud "
+    "while the slide shows the formula; it is far longer than a key line and belongs in the speaker notes."
+)
+
+
+def test_long_prose_is_cut_into_notes_at_blank_lines_only():
+    source = "\n\n".join(
+        [
+            "## 2. Gradient (기울기)",
+            "The key line.",
+            LONG_PROSE,
+            "$$g = \\nabla L$$",
+            LONG_PROSE,
+            "- a list item",
+            "Short.",
+        ]
+    )
+    nb = new_notebook(cells=[new_markdown_cell(source), new_code_cell("g = 1"), new_code_cell("print(g)")])
+    slides.apply_slide_metadata(nb)
+    pieces = [(c.metadata.slideshow.slide_type, c.source) for c in nb.cells if c.cell_type == "markdown"]
+    assert pieces == [
+        ("slide", "## 2. Gradient (기울기)\n\nThe key line."),
+        ("notes", LONG_PROSE),
+        ("-", "$$g = \\nabla L$$"),
+        ("notes", LONG_PROSE),
+        ("-", "- a list item"),
+        ("-", "Short."),  # prose after a list starts a group of its own, where a sub-slide may begin
+    ]
+    assert "\n\n".join(text for _, text in pieces) == source, "no word changed, nothing reordered"
+    assert len({c.id for c in nb.cells}) == len(nb.cells), "every new cell has its own id"
+    assert slides.uncut_cells(nb) == [] and slides.slide_metadata_problems(nb) == []
+    before = nbformat.writes(nb)
+    assert nbformat.writes(slides.apply_slide_metadata(nb)) == before, "cutting again changes nothing"
+
+
+def test_notes_and_manual_subslides_are_kept_and_uncut_prose_is_reported():
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("## 1. Setup"),
+            new_markdown_cell(LONG_PROSE + "\n\n" + LONG_PROSE, metadata={"slideshow": {"slide_type": "notes"}}),
+            new_code_cell("x = 1", metadata={"slideshow": {"slide_type": "subslide"}}),
+            new_markdown_cell("## Glossary (용어 대조표)\n\n" + LONG_PROSE, metadata={"tags": ["glossary"]}),
+        ]
+    )
+    assert [slides.expected_slide_type(c) for c in nb.cells] == ["slide", "notes", "subslide", "skip"]
+    nb.cells.insert(1, new_markdown_cell(LONG_PROSE, metadata={"slideshow": {"slide_type": "-"}}))
+    assert slides.uncut_cells(nb) == [1]
+    assert any("cell 1" in p and "speaker notes" in p for p in slides.slide_metadata_problems(nb))
+
+
+LONG_CODE = """import matplotlib.pyplot as plt
+
+
+wplot.use_style()
+
+
+def square(x):
+    return x * x
+
+
+values = [square(n) for n in range(10)]
+print(values)
+
+
+fig, ax = wplot.subplots()
+
+ax.plot(values)
+plt.show()
+
+
+total = sum(values)
+total
+"""
+
+
+def test_long_code_is_split_between_statements_that_behave_the_same_apart():
+    pieces = slides.split_code(LONG_CODE, max_lines=4)
+    assert pieces == [
+        "import matplotlib.pyplot as plt",  # an import or a style is not a figure
+        "wplot.use_style()\n\n\ndef square(x):\n    return x * x",  # use_style() shows its value if last
+        "values = [square(n) for n in range(10)]\nprint(values)",
+        "fig, ax = wplot.subplots()\n\nax.plot(values)\nplt.show()",  # a figure is never cut before plt.show()
+        "total = sum(values)\ntotal",  # the value the cell shows stays last
+    ]
+    assert "\n\n\n".join(pieces) + "\n" == LONG_CODE
+    assert slides.split_code("x = 1\n\n" * 20 + "'shown'\n\ny = 2", max_lines=2)[-1] == "'shown'\n\ny = 2"
+    assert slides.split_code("%time x = 1\n\n" + "y = 2\n\n" * 20, max_lines=2) == [
+        "%time x = 1\n\n" + "y = 2\n\n" * 20
+    ]
+    assert slides.split_code("a = 1\n\nb = 2") == ["a = 1\n\nb = 2"], "a short cell stays whole"
+    computes_then_draws = (
+        "x = np.arange(10)\ny = x**2\nz = y + 1\nw = z * 2\nprint(w)\n"
+        + "wplot.line_plot({'y': y})\n" * 4
+        + "plt.show()"
+    )
+    assert slides.split_code(computes_then_draws) == [
+        "x = np.arange(10)\ny = x**2\nz = y + 1\nw = z * 2\nprint(w)",
+        "wplot.line_plot({'y': y})\n" * 4 + "plt.show()",
+    ], "the plot shares its slide only with the lines that draw it"
+
+
+def test_split_long_code_cells_keeps_order_and_metadata():
+    nb = new_notebook(cells=[new_markdown_cell("## 1. Code"), new_code_cell(LONG_CODE, metadata={"editable": True})])
+    slides.split_long_code_cells(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) > 1 and all(c.metadata.editable for c in code)
+    assert "\n\n\n".join(c.source for c in code) + "\n" == LONG_CODE
+    assert len({c.id for c in nb.cells}) == len(nb.cells)
+
+
+def test_pack_subslides_starts_a_subslide_where_the_slide_is_full():
+    nb = slides.apply_slide_metadata(
+        new_notebook(
+            cells=[
+                new_markdown_cell("## 1. A"),
+                new_code_cell("a = 1"),
+                new_code_cell("b = 2", metadata={"slideshow": {"slide_type": "subslide"}}),
+                new_code_cell("c = 3"),
+                new_markdown_cell("Notes.", metadata={"slideshow": {"slide_type": "notes"}}),
+                new_markdown_cell("### 1.1 B"),
+                new_code_cell("d = 4"),
+            ]
+        )
+    )
+    too_tall = slides.pack_subslides(nb, [60, 300, 200, 300, 50, 700], budget=640)
+    assert [c.metadata.slideshow.slide_type for c in nb.cells] == [
+        "slide",
+        "-",
+        "-",
+        "subslide",
+        "notes",
+        "subslide",
+        "-",
+    ]
+    assert too_tall == [nb.cells[-1]]
+    with pytest.raises(ValueError, match="one height per shown cell, 6, got 2"):
+        slides.pack_subslides(nb, [1, 2])
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS.values(), ids=[p.name for p in NOTEBOOKS.values()])
 def test_apply_is_idempotent(path):
     once = slides.apply_slide_metadata(nbformat.read(path, as_version=4))
@@ -223,6 +363,9 @@ def test_deck_with_outputs_is_offline(tmp_path):
     html = html_path.read_text(encoding="utf-8")
     assert "data:image/png;base64," in html, "plots are embedded in the page"
     assert "Four." not in html and "assert 2 + 2" not in html, "solutions are skipped in the slides"
+    assert '<aside class="notes">' in html and "Speaker hint" in html, "notes cells go to reveal.js's speaker view"
+    assert (tmp_path / "deck/assets/rise.css").read_bytes() == slides.STYLESHEET.read_bytes(), "RISE's style sheet"
+    assert (tmp_path / "deck/assets/reveal.js/dist/plugin/notes.js").is_file()
     assert (tmp_path / "deck/assets/fonts/NanumGothic-subset.ttf").stat().st_size < 200_000
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from weekutils.runner import REPO_ROOT
+from weekutils.edition import LANGUAGES, edition_dirs
 
 
 def doctor() -> int:
@@ -46,12 +46,18 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="execute notebooks headless; write executed copies and HTML under build/")
     run.add_argument("weeks", nargs="*", type=int, help="week numbers (default: all)")
-    run.add_argument("--out", type=Path, default=REPO_ROOT / "build", help="output folder (default: build/)")
+    run.add_argument("--out", type=Path, help="output folder (default: build/, build/ko/ with --lang ko)")
+    run.add_argument("--lang", choices=LANGUAGES, default="en", help="edition: en (notebooks/) or ko (notebooks/ko/)")
     run.add_argument("--timeout", type=_positive_seconds, default=1200, help="seconds allowed per cell (default: 1200)")
     sub.add_parser("doctor", help="print versions, device, threads, and the data files with their MD5 status")
     slides = sub.add_parser("slides", help="write an offline HTML slide deck of one week under build/")
     slides.add_argument("week", type=int)
-    slides.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "slides")
+    slides.add_argument(
+        "--out", type=Path, help="output folder (default: build/slides/, build/ko/slides/ with --lang ko)"
+    )
+    slides.add_argument(
+        "--lang", choices=LANGUAGES, default="en", help="edition: en (notebooks/) or ko (notebooks/ko/)"
+    )
     predict = sub.add_parser("predict", help="top 3 classes of your own images (PNG, JPEG) with a saved model")
     predict.add_argument("images", nargs="+", type=Path, help="image files, any size, colour or grey")
     predict.add_argument("--model", default="mnist", help="mnist (digits, week 6) or fashion (clothes, week 7)")
@@ -63,8 +69,11 @@ def main(argv=None) -> int:
         if args.command == "run":
             from weekutils.runner import RunInterrupted, run_weeks
 
+            notebook_dir, build_dir = edition_dirs(args.lang)
             try:
-                results = run_weeks(args.weeks or None, out_dir=args.out, timeout_s=args.timeout)
+                results = run_weeks(
+                    args.weeks or None, out_dir=args.out or build_dir, timeout_s=args.timeout, notebook_dir=notebook_dir
+                )
             except RunInterrupted as err:
                 print(f"\n{err}", file=sys.stderr)
                 return 130  # 128 + SIGINT, what a shell reports for a Ctrl-C
@@ -76,7 +85,8 @@ def main(argv=None) -> int:
         if args.command == "slides":
             from weekutils.slides import build_slides
 
-            print(f"Slides written to {build_slides(args.week, args.out)}")
+            out = args.out or edition_dirs(args.lang)[1] / "slides"
+            print(f"Slides written to {build_slides(args.week, out, lang=args.lang)}")
             return 0
     except ValueError as err:
         parser.exit(2, f"weekutils {args.command}: error: {err}\n")

@@ -11,10 +11,15 @@ MODEL_DIR = REPO_ROOT / "build" / "models"
 MODEL_FILES = {"mnist": "mnist_better_cnn.pt", "fashion": "fashion_better_cnn.pt"}
 
 
-def conv_bn_relu(in_channels: int, out_channels: int) -> list:
-    """A 3x3 convolution (padding 1, no bias: batch norm's beta replaces it), batch norm and ReLU (week 6)."""
+def conv_bn_relu(in_channels: int, out_channels: int, batch_norm: bool = True) -> list:
+    """A 3x3 convolution (padding 1, no bias: batch norm's beta replaces it), batch norm and ReLU (week 6).
+
+    With batch_norm=False (week 6's ablation) the convolution keeps its bias and nothing normalises.
+    """
     from torch import nn
 
+    if not batch_norm:
+        return [nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1), nn.ReLU()]
     return [
         nn.Conv2d(in_channels, out_channels, kernel_size=3, padding=1, bias=False),
         nn.BatchNorm2d(out_channels),
@@ -22,17 +27,17 @@ def conv_bn_relu(in_channels: int, out_channels: int) -> list:
     ]
 
 
-def make_better_cnn(dropout: float = 0.3):
+def make_better_cnn(dropout: float = 0.3, batch_norm: bool = True):
     """Week 6's better CNN: three 3x3 conv-BN-ReLU blocks (32, 64, 64), two poolings, dropout, linear (week 6)."""
     import torch
     from torch import nn
 
     return nn.Sequential(
-        *conv_bn_relu(1, 32),
+        *conv_bn_relu(1, 32, batch_norm),
         nn.MaxPool2d(2),  # 32 x 14 x 14
-        *conv_bn_relu(32, 64),
+        *conv_bn_relu(32, 64, batch_norm),
         nn.MaxPool2d(2),  # 64 x 7 x 7
-        *conv_bn_relu(64, 64),  # 64 x 7 x 7
+        *conv_bn_relu(64, 64, batch_norm),  # 64 x 7 x 7
         nn.Flatten(),
         nn.Dropout(dropout),
         nn.Linear(64 * 7 * 7, 10),

@@ -27,21 +27,30 @@ _STUDY = {
     "lines.linewidth": 1.8,
     "lines.markersize": 5,
 }
+# Sized for a 1280x720 slide: notebooks/rise.css shows a plot at most SLIDE_PLOT_BOX pixels, so a figure of
+# 9.6 x 4.1 inches at 100 dpi is shown at 88 % of its size, with 14 pt tick labels at 17 px.
 _PRESENTATION = {
-    "figure.figsize": (10.0, 6.0),
-    "figure.dpi": 110,
+    "figure.figsize": (9.6, 4.1),
+    "figure.dpi": 100,
     "savefig.dpi": 150,
-    "font.size": 18,
-    "axes.titlesize": 22,
-    "axes.labelsize": 20,
-    "legend.fontsize": 17,
-    "xtick.labelsize": 16,
-    "ytick.labelsize": 16,
+    "font.size": 16,
+    "axes.titlesize": 18,
+    "axes.labelsize": 16,
+    "legend.fontsize": 15,
+    "xtick.labelsize": 14,
+    "ytick.labelsize": 14,
     "lines.linewidth": 3.2,
     "lines.markersize": 9,
     "axes.linewidth": 1.6,
     "grid.linewidth": 1.0,
 }
+
+
+SLIDE_PLOT_BOX = (1180, 360)  # px: the largest plot on a 1280x720 slide (max-height in notebooks/rise.css)
+# A multi-panel figure in the presentation style fills this canvas (inches): shown at 360 px high it keeps
+# 14 pt tick labels at 14 px or more. Wide rows of panels wrap into rows of at most this many columns.
+PRESENTATION_CANVAS = (11.8, 4.8)
+PRESENTATION_MAX_COLUMNS = 3
 
 
 def korean_font_path() -> Path:
@@ -91,12 +100,33 @@ def use_style(presentation: bool | None = None) -> dict:
     return params
 
 
+def is_presentation() -> bool:
+    """True while the presentation (projector) style is active (week 1)."""
+    return matplotlib.rcParams["font.size"] >= 14
+
+
 def subplots(nrows: int = 1, ncols: int = 1, panel_size: tuple[float, float] | None = None, **kwargs):
-    """Figure with a grid of panels, sized from the current style (week 1)."""
+    """Figure with a grid of panels, sized from the current style (week 1).
+
+    In the presentation style a grid of several panels is scaled, aspect kept, to fill PRESENTATION_CANVAS,
+    so on a slide its labels are as large as a single plot's.
+    """
     width, height = panel_size or matplotlib.rcParams["figure.figsize"]
     scale = 1.0 if nrows * ncols == 1 else 0.75
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols * scale, height * nrows * scale), **kwargs)
+    width, height = width * ncols * scale, height * nrows * scale
+    if is_presentation() and nrows * ncols > 1:
+        fit = min(PRESENTATION_CANVAS[0] / width, PRESENTATION_CANVAS[1] / height)
+        width, height = width * fit, height * fit
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
     return fig, axes
+
+
+def slide_tick_px(fig) -> float:
+    """Height in screen pixels of the figure's tick labels once shown on a 1280x720 slide (course tooling)."""
+    width_px, height_px = fig.get_size_inches() * fig.dpi
+    shrink = min(1.0, SLIDE_PLOT_BOX[0] / width_px, SLIDE_PLOT_BOX[1] / height_px)
+    points = max(tick.get_size() for ax in fig.axes for tick in ax.get_xticklabels() + ax.get_yticklabels())
+    return points * fig.dpi / 72 * shrink
 
 
 def _finish(ax, title, xlabel, ylabel, legend):
@@ -190,8 +220,11 @@ def histograms(
 
     By default all panels sit side by side in one row; ncols wraps them into rows of ncols panels, and
     panel_size (width, height in inches, as for subplots) makes each panel smaller so many fit the page.
+    In the presentation style rows hold at most PRESENTATION_MAX_COLUMNS panels, so the labels stay readable.
     """
     ncols = max(1, min(ncols or len(arrays), len(arrays)))
+    if is_presentation():
+        ncols = min(ncols, PRESENTATION_MAX_COLUMNS)
     nrows = int(np.ceil(len(arrays) / ncols))
     fig, axes = subplots(nrows, ncols, panel_size=panel_size, sharey=True, squeeze=False)
     for ax, (name, values) in zip(axes.flat, arrays.items()):
