@@ -433,12 +433,31 @@ def test_korean_week3_runs_in_korean_jupyterlab_with_hangul_headings_and_rise(tm
 PAD_CELLS = ("rng = set_seed(", "def train_better_cnn(", "mnist_file = model_path(", "pad = DrawPad(")
 
 
+def _only_definitions(source: str) -> bool:
+    """True for a cell that only imports, defines functions or classes, or sets constants: cheap to run."""
+    import ast
+
+    def cheap(node) -> bool:
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)):
+            return True
+        if isinstance(node, ast.Assign):
+            try:
+                ast.literal_eval(node.value)
+            except ValueError:
+                return False
+            return True
+        return False
+
+    return all(cheap(node) for node in ast.parse(source).body)
+
+
 def drawing_pad_notebook(folder: Path) -> str:
     """Week 7 cut down to the drawing pad's cells (no Fashion-MNIST training), written into `folder`."""
     week7 = find_notebooks([7])[7]
     nb = nbformat.read(week7, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    kept = [next(c for c in code if marker in c.source) for marker in PAD_CELLS]
+    pad = next(i for i, c in enumerate(code) if PAD_CELLS[-1] in c.source)
+    kept = [c for c in code[: pad + 1] if _only_definitions(c.source) or any(m in c.source for m in PAD_CELLS)]
     nb.cells = [nb.cells[0], *kept]
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, folder / week7.name)

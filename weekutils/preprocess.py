@@ -114,6 +114,8 @@ def place_by_center_of_mass(image, size: int = MNIST_SIZE) -> np.ndarray:
     x = np.asarray(image, dtype=np.float64)
     h, w = x.shape
     r, c = center_of_mass(x)
+    # A straight stroke's centre sits exactly on a half pixel: float noise must not decide which way it rounds.
+    r, c = round(r, 6), round(c, 6)
     middle = size / 2
     top, left = int(round(middle - r)), int(round(middle - c))
     out = np.zeros((size, size))
