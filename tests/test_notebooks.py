@@ -6,6 +6,7 @@ import re
 import nbformat
 import pytest
 
+from weekutils.glossary import parse_table
 from weekutils.runner import NOTEBOOK_DIR
 
 WEEKS = {
@@ -167,15 +168,13 @@ GLOSSARY_HEADING = "## Glossary (용어 대조표)"
 
 
 def glossary_rows(cell_source: str) -> list[tuple[str, str]]:
-    """The (English, Korean) rows of a glossary cell's markdown table, header and rule excluded."""
-    rows = [
-        tuple(part.strip() for part in line.strip().strip("|").split("|"))
-        for line in cell_source.splitlines()
-        if line.lstrip().startswith("|")
-    ]
-    assert rows[:2] == [("English", "한국어"), ("---", "---")], f"table header is {rows[:2]}"
-    assert all(len(row) == 2 and all(row) for row in rows[2:]), f"a row is not 'English | 한국어': {rows}"
-    return rows[2:]
+    """The (English, 한국어) rows of a glossary cell's markdown table, read by weekutils.glossary.parse_table."""
+    table = "\n".join(line for line in cell_source.splitlines() if line.lstrip().startswith("|"))
+    header = [part.strip() for part in table.split("\n", 1)[0].strip().strip("|").split("|")]
+    assert header == ["English", "한국어"], f"table header is {header}"
+    pairs = parse_table(table)
+    assert pairs is not None, f"not a glossary table:\n{table}"
+    return [(english, korean) for korean, english in pairs]
 
 
 def test_ends_with_glossary(nb):
@@ -209,5 +208,5 @@ def test_glossaries_agree_across_weeks():
 def test_glossary_table_parser():
     table = "## Glossary (용어 대조표)\n\nOne sentence.\n\n| English | 한국어 |\n|---|---|\n| tensor | 텐서 |\n| epoch | 에폭 |"
     assert glossary_rows(table) == [("tensor", "텐서"), ("epoch", "에폭")]
-    with pytest.raises(AssertionError):
+    with pytest.raises(ValueError, match="does not have two filled cells"):
         glossary_rows(table + "\n| seed |  |")
