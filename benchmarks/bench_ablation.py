@@ -32,10 +32,10 @@ CELLS = [
     "better_cnn = make_better_cnn()",
     "BETTER_EPOCHS, BETTER_BATCH",
     "ABLATION_IMAGES, CONSTANT_LR",
+    "def one_pass(",
     "def train_ablation_arm(",
     "arms = {",
     "class ExamplesNet(nn.Module):",
-    "def train_reference(",
     "examples_net = ExamplesNet()",
     "book_net = TorchSimpleConvNet()",
 ]
