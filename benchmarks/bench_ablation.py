@@ -35,18 +35,19 @@ CELLS = [
     "def one_pass(",
     "def train_ablation_arm(",
     "arms = {",
+    "ablation_acc = {}",
     "class ExamplesNet(nn.Module):",
     "examples_net = ExamplesNet()",
     "book_net = TorchSimpleConvNet()",
 ]
 
 
-def notebook_code(seed: int) -> list[str]:
-    """The sources of CELLS, with the notebook's seed replaced; raise if a cell is missing or ambiguous."""
+def notebook_code(seed: int, starts: list[str] = CELLS) -> list[str]:
+    """The sources of the cells `starts` names, with the notebook's seed replaced; raise if one is missing or ambiguous."""
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
     sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
     code = []
-    for start in CELLS:
+    for start in starts:
         hits = [s for s in sources if s.startswith(start)]
         if len(hits) != 1:
             raise SystemExit(f"{NOTEBOOK.name}: expected one code cell starting {start!r}, found {len(hits)}")
@@ -54,8 +55,8 @@ def notebook_code(seed: int) -> list[str]:
     if "set_seed(0)" not in code[2]:
         raise SystemExit(f"{NOTEBOOK.name}: the setup cell no longer calls set_seed(0)")
     code[2] = code[2].replace("set_seed(0)", f"set_seed({seed})").replace("wplot.use_style()", "")
-    code[8] = code[8].split("activation =")[0]  # build the network, skip the shape printout
-    return code
+    # Build the network, skip its shape printout.
+    return [source.split("activation =")[0] if source.startswith("better_cnn =") else source for source in code]
 
 
 def run_seed(seed: int) -> dict[str, float]:

@@ -28,14 +28,14 @@ def conv_bn_relu(in_channels: int, out_channels: int, batch_norm: bool = True) -
 
 
 def make_better_cnn(dropout: float = 0.3, batch_norm: bool = True):
-    """Week 6's better CNN: three 3x3 conv-BN-ReLU blocks (32, 64, 64), two poolings, dropout, linear (week 6)."""
+    """Week 6's better CNN: three 3x3 conv-BN-ReLU blocks (16, 64, 64), two poolings, dropout, linear (week 6)."""
     import torch
     from torch import nn
 
     return nn.Sequential(
-        *conv_bn_relu(1, 32, batch_norm),
-        nn.MaxPool2d(2),  # 32 x 14 x 14
-        *conv_bn_relu(32, 64, batch_norm),
+        *conv_bn_relu(1, 16, batch_norm),
+        nn.MaxPool2d(2),  # 16 x 14 x 14
+        *conv_bn_relu(16, 64, batch_norm),
         nn.MaxPool2d(2),  # 64 x 7 x 7
         *conv_bn_relu(64, 64, batch_norm),  # 64 x 7 x 7
         nn.Flatten(),
