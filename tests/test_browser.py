@@ -430,7 +430,7 @@ def test_korean_week3_runs_in_korean_jupyterlab_with_hangul_headings_and_rise(tm
 # ------------------------------------------------------------------ week 7: the drawing pad
 
 # The cells the drawing pad needs, found by their code: setup, the training helpers, the digit model, the pad.
-PAD_CELLS = ("rng = set_seed(", "def train_better_cnn(", "mnist_file = model_path(", "pad = DrawPad(")
+PAD_CELLS = ("rng = set_seed(", "def train_better_cnn(", 'load_model("mnist")', "pad = DrawPad(")
 
 
 def _only_definitions(source: str) -> bool:
@@ -458,6 +458,8 @@ def drawing_pad_notebook(folder: Path) -> str:
     code = [c for c in nb.cells if c.cell_type == "code"]
     pad = next(i for i, c in enumerate(code) if PAD_CELLS[-1] in c.source)
     kept = [c for c in code[: pad + 1] if _only_definitions(c.source) or any(m in c.source for m in PAD_CELLS)]
+    missing = [marker for marker in PAD_CELLS if not any(marker in c.source for c in kept)]
+    assert not missing, f"week 7 has no cell with {missing}: update PAD_CELLS"
     nb.cells = [nb.cells[0], *kept]
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, folder / week7.name)
